@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+// Callbox: one Swift package, one binary. The layout follows DESIGN.md §3.
+import PackageDescription
+
+/// A C library from Debian, found through pkg-config, wrapped once in a module map.
+func system(_ name: String, _ pkgConfig: String, _ apt: String) -> Target {
+    .systemLibrary(name: name, pkgConfig: pkgConfig, providers: [.apt([apt])])
+}
+
+let package = Package(
+    name: "Callbox",
+    products: [
+        .executable(name: "callbox", targets: ["callbox"]),
+    ],
+    targets: [
+        system("CMicroHTTPD", "libmicrohttpd", "libmicrohttpd-dev"),
+        system("COpus", "opus", "libopus-dev"),
+        system("CALSA", "alsa", "libasound2-dev"),
+        system("CSQLite", "sqlite3", "libsqlite3-dev"),
+        system("CCurl", "libcurl", "libcurl4-openssl-dev"),
+        system("COpenSSL", "openssl", "libssl-dev"),
+        system("CSRTP", "libsrtp2", "libsrtp2-dev"),
+        .target(name: "CShims", dependencies: ["CMicroHTTPD", "CCurl", "CSQLite"]),
+
+        .target(name: "CallCore"),
+        .target(name: "Config", dependencies: ["CallCore"]),
+        .target(name: "Runtime", dependencies: ["CMicroHTTPD", "CCurl", "CShims", "COpenSSL"]),
+        .target(name: "WhatsApp", dependencies: ["CallCore", "Runtime", "COpenSSL"]),
+        .target(name: "Journal", dependencies: ["CSQLite", "CShims", "CallCore"]),
+        .target(name: "Callbox", dependencies: ["CallCore", "Config", "Runtime", "WhatsApp", "Journal", "COpenSSL"]),
+        .executableTarget(name: "callbox", dependencies: ["Callbox"]),
+
+        .testTarget(name: "CallCoreTests", dependencies: ["CallCore"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
+        .testTarget(name: "WhatsAppTests", dependencies: ["WhatsApp"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal"]),
+        .testTarget(name: "CallboxTests", dependencies: ["Callbox"]),
+
+        // libFuzzer targets: `swift build --product X --sanitize=fuzzer -Xswiftc -DFUZZING`.
+        // Built normally they replay the files named on the command line (the seed corpus).
+        .executableTarget(name: "WebhookFuzz", dependencies: ["WhatsApp"], path: "Tests/Fuzz/WebhookFuzz"),
+        .executableTarget(name: "ConfigFuzz", dependencies: ["Config"], path: "Tests/Fuzz/ConfigFuzz"),
+
+        // Benchmarks print figures; they never fail a build on timing.
+        .target(name: "AllocationCounter", path: "Tests/Performance/AllocationCounter"),
+        .executableTarget(name: "CallCoreBench", dependencies: ["CallCore", "AllocationCounter"], path: "Tests/Performance/CallCoreBench"),
+        .executableTarget(name: "JournalBench", dependencies: ["Journal"], path: "Tests/Performance/JournalBench"),
+    ]
+)

@@ -1,0 +1,48 @@
+// What Swift cannot call directly: C variadic functions and function-like macros.
+// Each shim is one line of C with a fixed signature; nothing else lives here.
+#ifndef CALLBOX_CSHIMS_H
+#define CALLBOX_CSHIMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <curl/curl.h>
+#include <sqlite3.h>
+
+struct MHD_Daemon;
+
+// MHD_start_daemon is variadic. The box always starts it the same way: external event
+// loop driven by epoll, suspend/resume allowed, and these limits.
+struct cb_mhd_options {
+    uint16_t port;
+    const char *bind_ipv4;          // dotted quad; NULL binds all interfaces
+    unsigned int connection_limit;  // MHD_OPTION_CONNECTION_LIMIT
+    unsigned int per_ip_limit;      // MHD_OPTION_PER_IP_CONNECTION_LIMIT, 0 = none
+    unsigned int connection_timeout_seconds; // MHD_OPTION_CONNECTION_TIMEOUT
+    size_t memory_limit;            // MHD_OPTION_CONNECTION_MEMORY_LIMIT per connection
+    const char *tls_key_pem;        // both set → HTTPS
+    const char *tls_cert_pem;
+};
+
+typedef int (*cb_mhd_access_handler)(void *cls, void *connection, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **request_state);
+typedef void (*cb_mhd_completed_handler)(void *cls, void *connection, void **request_state,
+    int termination_code);
+
+struct MHD_Daemon *cb_mhd_start(const struct cb_mhd_options *options,
+    cb_mhd_access_handler handler, void *handler_cls,
+    cb_mhd_completed_handler completed, void *completed_cls);
+
+// curl_easy_setopt and curl_multi_setopt are variadic.
+CURLcode cb_curl_easy_setopt_long(CURL *easy, CURLoption option, long value);
+CURLcode cb_curl_easy_setopt_pointer(CURL *easy, CURLoption option, const void *value);
+CURLcode cb_curl_easy_getinfo_long(CURL *easy, CURLINFO info, long *value);
+CURLcode cb_curl_easy_getinfo_pointer(CURL *easy, CURLINFO info, void **value);
+CURLMcode cb_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
+CURLMcode cb_curl_multi_setopt_pointer(CURLM *multi, CURLMoption option, const void *value);
+
+// SQLITE_TRANSIENT is a function-like cast macro: copy the bound bytes now.
+int cb_sqlite3_bind_text_transient(sqlite3_stmt *statement, int index, const char *text, int length);
+int cb_sqlite3_bind_blob_transient(sqlite3_stmt *statement, int index, const void *bytes, int length);
+
+#endif

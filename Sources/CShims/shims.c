@@ -1,0 +1,56 @@
+#include "CShims.h"
+#include <arpa/inet.h>
+#include <string.h>
+#include <stdarg.h>
+#include <sys/socket.h>
+#include <microhttpd.h>
+
+struct MHD_Daemon *cb_mhd_start(const struct cb_mhd_options *o,
+    cb_mhd_access_handler handler, void *handler_cls,
+    cb_mhd_completed_handler completed, void *completed_cls)
+{
+    struct sockaddr_in address;
+    memset(&address, 0, sizeof address);
+    address.sin_family = AF_INET;
+    address.sin_port = htons(o->port);
+    address.sin_addr.s_addr = htonl(INADDR_ANY);
+    if (o->bind_ipv4 != NULL && inet_pton(AF_INET, o->bind_ipv4, &address.sin_addr) != 1)
+        return NULL;
+
+    unsigned int flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    int tls = o->tls_key_pem != NULL && o->tls_cert_pem != NULL;
+    if (tls) flags |= MHD_USE_TLS;
+
+    struct MHD_OptionItem items[] = {
+        { MHD_OPTION_SOCK_ADDR, 0, &address },
+        { MHD_OPTION_CONNECTION_LIMIT, o->connection_limit, NULL },
+        { MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->per_ip_limit, NULL },
+        { MHD_OPTION_CONNECTION_TIMEOUT, o->connection_timeout_seconds, NULL },
+        { MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)o->memory_limit, NULL },
+        { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, completed_cls },
+        { tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, (void *)o->tls_key_pem },
+        { tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)o->tls_cert_pem },
+        { MHD_OPTION_END, 0, NULL },
+    };
+    return MHD_start_daemon(flags, 0, NULL, NULL,
+        (MHD_AccessHandlerCallback)handler, handler_cls,
+        MHD_OPTION_ARRAY, items, MHD_OPTION_END);
+}
+
+CURLcode cb_curl_easy_setopt_long(CURL *easy, CURLoption option, long value)
+{ return curl_easy_setopt(easy, option, value); }
+CURLcode cb_curl_easy_setopt_pointer(CURL *easy, CURLoption option, const void *value)
+{ return curl_easy_setopt(easy, option, value); }
+CURLcode cb_curl_easy_getinfo_long(CURL *easy, CURLINFO info, long *value)
+{ return curl_easy_getinfo(easy, info, value); }
+CURLcode cb_curl_easy_getinfo_pointer(CURL *easy, CURLINFO info, void **value)
+{ return curl_easy_getinfo(easy, info, value); }
+CURLMcode cb_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value)
+{ return curl_multi_setopt(multi, option, value); }
+CURLMcode cb_curl_multi_setopt_pointer(CURLM *multi, CURLMoption option, const void *value)
+{ return curl_multi_setopt(multi, option, value); }
+
+int cb_sqlite3_bind_text_transient(sqlite3_stmt *s, int i, const char *text, int length)
+{ return sqlite3_bind_text(s, i, text, length, SQLITE_TRANSIENT); }
+int cb_sqlite3_bind_blob_transient(sqlite3_stmt *s, int i, const void *bytes, int length)
+{ return sqlite3_bind_blob(s, i, bytes, length, SQLITE_TRANSIENT); }

@@ -1,0 +1,4 @@
+import Testing
+@testable import Callbox
+
+@Test func targetBuilds() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import Journal
+
+@Test func targetBuilds() { #expect(Bool(true)) }

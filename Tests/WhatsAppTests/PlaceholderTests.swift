@@ -1,0 +1,4 @@
+import Testing
+@testable import WhatsApp
+
+@Test func targetBuilds() { #expect(Bool(true)) }
