@@ -37,6 +37,36 @@ struct MHD_Daemon *cb_mhd_start(const struct cb_mhd_options *o,
         MHD_OPTION_ARRAY, items, MHD_OPTION_END);
 }
 
+int cb_mhd_epoll_fd(struct MHD_Daemon *daemon)
+{
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_EPOLL_FD);
+    return info == NULL ? -1 : info->epoll_fd;
+}
+
+uint16_t cb_mhd_bound_port(struct MHD_Daemon *daemon)
+{
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return info == NULL ? 0 : info->port;
+}
+
+unsigned int cb_mhd_current_connections(struct MHD_Daemon *daemon)
+{
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+    return info == NULL ? 0 : info->num_connections;
+}
+
+int cb_mhd_client_address(void *connection, char *buffer, size_t size)
+{
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(
+        (struct MHD_Connection *)connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info == NULL || info->client_addr == NULL) return -1;
+    const struct sockaddr *sa = info->client_addr;
+    const void *raw = sa->sa_family == AF_INET6
+        ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
+        : (const void *)&((const struct sockaddr_in *)sa)->sin_addr;
+    return inet_ntop(sa->sa_family, raw, buffer, (socklen_t)size) == NULL ? -1 : 0;
+}
+
 CURLcode cb_curl_easy_setopt_long(CURL *easy, CURLoption option, long value)
 { return curl_easy_setopt(easy, option, value); }
 CURLcode cb_curl_easy_setopt_pointer(CURL *easy, CURLoption option, const void *value)

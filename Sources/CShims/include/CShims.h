@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <curl/curl.h>
 #include <sqlite3.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
 
 struct MHD_Daemon;
 
@@ -32,6 +34,13 @@ typedef void (*cb_mhd_completed_handler)(void *cls, void *connection, void **req
 struct MHD_Daemon *cb_mhd_start(const struct cb_mhd_options *options,
     cb_mhd_access_handler handler, void *handler_cls,
     cb_mhd_completed_handler completed, void *completed_cls);
+
+// MHD_get_daemon_info and MHD_get_connection_info are variadic.
+int cb_mhd_epoll_fd(struct MHD_Daemon *daemon);
+uint16_t cb_mhd_bound_port(struct MHD_Daemon *daemon);
+unsigned int cb_mhd_current_connections(struct MHD_Daemon *daemon);
+// Writes the client's numeric address into `buffer`; returns 0 on success.
+int cb_mhd_client_address(void *connection, char *buffer, size_t size);
 
 // curl_easy_setopt and curl_multi_setopt are variadic.
 CURLcode cb_curl_easy_setopt_long(CURL *easy, CURLoption option, long value);

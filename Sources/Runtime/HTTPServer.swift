@@ -1,0 +1,374 @@
+import CMicroHTTPD
+import CShims
+import Glibc
+
+public struct HTTPServerOptions: Sendable {
+    /// IPv4 address to bind; "0.0.0.0" for every interface.
+    public var host: String
+    /// 0 picks a free port (tests); `HTTPServer.port` tells which.
+    public var port: UInt16
+    public var maxBodyBytes: Int
+    /// Beyond this many open connections new ones are refused, so a burst of slow
+    /// clients cannot exhaust the box's file descriptors or memory.
+    public var connectionLimit: UInt32
+    /// One address may hold at most this many, so one slow client cannot starve others.
+    public var connectionLimitPerAddress: UInt32
+    /// A connection idle for this long is closed (slowloris protection).
+    public var idleTimeoutSeconds: UInt32
+    public var tlsCertificatePEM: String?
+    public var tlsKeyPEM: String?
+
+    public init(host: String, port: UInt16, maxBodyBytes: Int = 1 << 20,
+                connectionLimit: UInt32 = HTTPServerOptions.defaultConnectionLimit,
+                connectionLimitPerAddress: UInt32 = HTTPServerOptions.defaultConnectionLimitPerAddress,
+                idleTimeoutSeconds: UInt32 = HTTPServerOptions.defaultIdleTimeoutSeconds,
+                tlsCertificatePEM: String? = nil, tlsKeyPEM: String? = nil) {
+        self.host = host
+        self.port = port
+        self.maxBodyBytes = maxBodyBytes
+        self.connectionLimit = connectionLimit
+        self.connectionLimitPerAddress = connectionLimitPerAddress
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.tlsCertificatePEM = tlsCertificatePEM
+        self.tlsKeyPEM = tlsKeyPEM
+    }
+
+    /// A small office: a few agents' browsers (each with an event stream) plus Meta.
+    public static let defaultConnectionLimit: UInt32 = 256
+    /// Meta may open many parallel webhook connections from one relay; a browser opens ~6.
+    public static let defaultConnectionLimitPerAddress: UInt32 = 64
+    /// Meta gives up on a webhook after ~20 s (spec §1.2); nobody legitimate idles longer.
+    public static let defaultIdleTimeoutSeconds: UInt32 = 30
+    /// Per-connection buffer for headers; libmicrohttpd's default (32 KiB) is plenty.
+    static let connectionMemoryBytes = 32 * 1024
+}
+
+public enum HTTPServerError: Error, CustomStringConvertible {
+    case cannotStart(host: String, port: UInt16, tls: Bool)
+
+    public var description: String {
+        switch self {
+        case let .cannotStart(host, port, tls):
+            "cannot listen on \(host):\(port)\(tls ? " with TLS" : "") (address in use, bad address, or bad certificate/key)"
+        }
+    }
+}
+
+/// Lets a route answer now or later. A route that does not answer before returning
+/// leaves its connection suspended — it costs no poll time — until `respond` is called
+/// from any later loop callback (the inbox commit, a Graph reply, a timer).
+public struct HTTPResponder {
+    fileprivate let exchange: HTTPExchange
+
+    public func respond(_ response: HTTPResponse) {
+        exchange.server?.deliver(response, to: exchange)
+    }
+}
+
+/// The state of one request inside libmicrohttpd, owned through the connection's
+/// per-request pointer from the first callback until the completion callback.
+fileprivate final class HTTPExchange {
+    weak var server: HTTPServer?
+    let connection: OpaquePointer
+    var request: HTTPRequest
+    var bodyTooLarge = false
+    var dispatched = false
+    var suspended = false
+    var finished = false
+    var response: HTTPResponse?
+
+    init(server: HTTPServer, connection: OpaquePointer, request: HTTPRequest) {
+        self.server = server
+        self.connection = connection
+        self.request = request
+    }
+}
+
+/// The box's one HTTP server: libmicrohttpd driven from the box's own event loop through
+/// its epoll descriptor (no server threads), so routes run on the loop that owns the
+/// call state. Bodies are collected up to `maxBodyBytes`; beyond it the answer is 413.
+public final class HTTPServer {
+    public typealias Handler = (HTTPRequest, HTTPResponder) -> Void
+
+    private var daemon: OpaquePointer?
+    private let loop: EventLoop
+    private let handler: Handler
+    private let options: HTTPServerOptions
+    private let epollDescriptor: Int32
+    private var runScheduled = false
+    private var insideRun = false
+    private var inFlight = 0
+    /// libmicrohttpd aborts if stopped while a connection is suspended, so the server
+    /// knows which are and answers them before it stops.
+    private var suspended: [ObjectIdentifier: HTTPExchange] = [:]
+    private var drainCompletion: (() -> Void)?
+    public private(set) var port: UInt16 = 0
+
+    public init(loop: EventLoop, options: HTTPServerOptions, handler: @escaping Handler) throws {
+        self.loop = loop
+        self.options = options
+        self.handler = handler
+        var started: OpaquePointer?
+        let box = ServerBox()
+        let boxPointer = Unmanaged.passRetained(box).toOpaque()
+        started = options.host.withCString { host in
+            withOptionalCString(options.tlsKeyPEM) { key in
+                withOptionalCString(options.tlsCertificatePEM) { cert in
+                    var settings = cb_mhd_options(
+                        port: options.port, bind_ipv4: host,
+                        connection_limit: options.connectionLimit,
+                        per_ip_limit: options.connectionLimitPerAddress,
+                        connection_timeout_seconds: options.idleTimeoutSeconds,
+                        memory_limit: HTTPServerOptions.connectionMemoryBytes,
+                        tls_key_pem: key, tls_cert_pem: cert)
+                    return cb_mhd_start(&settings, accessHandler, boxPointer, completedHandler, boxPointer)
+                }
+            }
+        }
+        guard let started else {
+            Unmanaged<ServerBox>.fromOpaque(boxPointer).release()
+            throw HTTPServerError.cannotStart(host: options.host, port: options.port, tls: options.tlsKeyPEM != nil)
+        }
+        daemon = started
+        epollDescriptor = cb_mhd_epoll_fd(started)
+        port = cb_mhd_bound_port(started)
+        self.boxPointer = boxPointer
+        box.server = self
+        loop.watch(epollDescriptor, for: .readable) { [weak self] _ in self?.runDaemon() }
+        loop.addPreparation { [weak self] in self?.millisecondsUntilDaemonTimeout() }
+    }
+
+    private var boxPointer: UnsafeMutableRawPointer?
+
+    deinit {
+        stopDaemon()
+    }
+
+    public var openConnections: Int {
+        guard let daemon else { return 0 }
+        return Int(cb_mhd_current_connections(daemon))
+    }
+
+    /// SIGTERM: stop accepting, let requests in flight finish (their routes may still be
+    /// waiting on the inbox commit), then stop. `completion` runs on the loop.
+    public func shutDown(completion: @escaping () -> Void) {
+        guard let daemon else { completion(); return }
+        let listener = MHD_quiesce_daemon(daemon)
+        if listener >= 0 { close(listener) }
+        drainCompletion = completion
+        finishDrainIfIdle()
+    }
+
+    private func finishDrainIfIdle() {
+        guard inFlight == 0, let completion = drainCompletion else { return }
+        drainCompletion = nil
+        // Let libmicrohttpd flush the last queued responses before closing sockets.
+        runDaemon()
+        stopDaemon()
+        completion()
+    }
+
+    private func stopDaemon() {
+        guard let daemon else { return }
+        for exchange in suspended.values {
+            deliver(.json(503, Array("{\"error\":{\"code\":\"shutting_down\",\"message\":\"the box is stopping\"}}".utf8)), to: exchange)
+        }
+        if !insideRun { _ = MHD_run(daemon) }
+        self.daemon = nil
+        loop.unwatch(epollDescriptor)
+        MHD_stop_daemon(daemon)
+        if let boxPointer {
+            Unmanaged<ServerBox>.fromOpaque(boxPointer).release()
+            self.boxPointer = nil
+        }
+    }
+
+    private func runDaemon() {
+        guard let daemon, !insideRun else { return }
+        insideRun = true
+        _ = MHD_run(daemon)
+        insideRun = false
+    }
+
+    /// libmicrohttpd's own deadlines (idle connections to close) need MHD_run even when
+    /// no socket is ready, so the loop is told how long it may sleep and the daemon runs
+    /// once that time is up.
+    private func millisecondsUntilDaemonTimeout() -> Int64? {
+        guard let daemon else { return nil }
+        if let due = daemonDeadline, MonotonicClock.milliseconds() >= due {
+            daemonDeadline = nil
+            runDaemon()
+        }
+        var timeout: UInt64 = 0
+        guard self.daemon != nil, MHD_get_timeout(daemon, &timeout) == mhdYes else {
+            daemonDeadline = nil
+            return nil
+        }
+        let wait = Int64(clamping: timeout)
+        daemonDeadline = MonotonicClock.milliseconds() + wait
+        return wait
+    }
+
+    private var daemonDeadline: Int64?
+
+    /// Runs libmicrohttpd once more soon, after resumed connections; coalesced so a batch
+    /// of answers costs one run.
+    private func scheduleRun() {
+        guard !runScheduled else { return }
+        runScheduled = true
+        loop.schedule(afterMilliseconds: 0) { [weak self] in
+            self?.runScheduled = false
+            self?.runDaemon()
+        }
+    }
+
+    fileprivate func deliver(_ response: HTTPResponse, to exchange: HTTPExchange) {
+        guard !exchange.finished, exchange.response == nil else { return }
+        exchange.response = response
+        if exchange.suspended {
+            exchange.suspended = false
+            suspended[ObjectIdentifier(exchange)] = nil
+            MHD_resume_connection(exchange.connection)
+            scheduleRun()
+        }
+    }
+
+    // MARK: libmicrohttpd callbacks
+
+    fileprivate func handle(connection: OpaquePointer, url: String, method: String,
+                            upload: UnsafePointer<CChar>?, uploadSize: UnsafeMutablePointer<Int>,
+                            state: UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> Int32 {
+        guard let existing = state.pointee else {
+            let exchange = HTTPExchange(server: self, connection: connection,
+                                        request: readRequestHead(connection: connection, url: url, method: method))
+            state.pointee = Unmanaged.passRetained(exchange).toOpaque()
+            inFlight += 1
+            if let length = exchange.request.header("content-length").flatMap({ Int($0) }), length > options.maxBodyBytes {
+                exchange.bodyTooLarge = true
+                exchange.dispatched = true
+                return queue(Self.bodyTooLarge(limit: options.maxBodyBytes), on: connection)
+            }
+            return 1
+        }
+        let exchange = Unmanaged<HTTPExchange>.fromOpaque(existing).takeUnretainedValue()
+
+        if uploadSize.pointee > 0 {
+            let size = uploadSize.pointee
+            uploadSize.pointee = 0
+            if exchange.bodyTooLarge { return 1 }
+            if exchange.request.body.count + size > options.maxBodyBytes {
+                // libmicrohttpd cannot answer in the middle of an upload (chunked, no
+                // Content-Length): drop what came and what follows, answer 413 at the end.
+                exchange.bodyTooLarge = true
+                exchange.request.body = []
+                return 1
+            }
+            if let upload {
+                upload.withMemoryRebound(to: UInt8.self, capacity: size) {
+                    exchange.request.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: size))
+                }
+            }
+            return 1
+        }
+
+        if exchange.bodyTooLarge {
+            guard !exchange.dispatched else { return 1 }
+            exchange.dispatched = true
+            return queue(Self.bodyTooLarge(limit: options.maxBodyBytes), on: connection)
+        }
+        if let response = exchange.response { return queue(response, on: connection) }
+        guard !exchange.dispatched else { return 1 }
+        exchange.dispatched = true
+        handler(exchange.request, HTTPResponder(exchange: exchange))
+        if let response = exchange.response { return queue(response, on: connection) }
+        exchange.suspended = true
+        suspended[ObjectIdentifier(exchange)] = exchange
+        MHD_suspend_connection(connection)
+        return 1
+    }
+
+    fileprivate func completed(state: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) {
+        guard let state, let pointer = state.pointee else { return }
+        state.pointee = nil
+        let exchange = Unmanaged<HTTPExchange>.fromOpaque(pointer).takeRetainedValue()
+        exchange.finished = true
+        suspended[ObjectIdentifier(exchange)] = nil
+        inFlight -= 1
+        if drainCompletion != nil {
+            loop.schedule(afterMilliseconds: 0) { [weak self] in self?.finishDrainIfIdle() }
+        }
+    }
+
+    private static func bodyTooLarge(limit: Int) -> HTTPResponse {
+        .json(413, Array("{\"error\":{\"code\":\"body_too_large\",\"message\":\"request body is larger than \(limit) bytes\"}}".utf8))
+    }
+
+    private func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> Int32 {
+        var body = response.body
+        let made = body.withUnsafeMutableBytes { bytes in
+            MHD_create_response_from_buffer(bytes.count, bytes.baseAddress, responseMemoryMustCopy)
+        }
+        guard let made else { return 0 }
+        for header in response.headers { _ = MHD_add_response_header(made, header.name, header.value) }
+        let result = MHD_queue_response(connection, UInt32(response.status), made)
+        MHD_destroy_response(made)
+        return result == mhdYes ? 1 : 0
+    }
+
+    private func readRequestHead(connection: OpaquePointer, url: String, method: String) -> HTTPRequest {
+        var request = HTTPRequest(method: method, path: url)
+        let collector = PairCollector()
+        let pointer = Unmanaged.passUnretained(collector).toOpaque()
+        _ = MHD_get_connection_values(connection, headerKind, collectPair, pointer)
+        request.headers = collector.pairs.map { (name: $0.name.lowercased(), value: $0.value) }
+        collector.pairs = []
+        _ = MHD_get_connection_values(connection, queryArgumentKind, collectPair, pointer)
+        request.query = collector.pairs
+        var address = [CChar](repeating: 0, count: 64)
+        if cb_mhd_client_address(UnsafeMutableRawPointer(connection), &address, address.count) == 0 {
+            request.remoteAddress = String(decoding: address.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+        return request
+    }
+}
+
+/// What libmicrohttpd holds as its callback context: a stable object that outlives
+/// neither the daemon nor the server, and points back at the server weakly.
+private final class ServerBox {
+    weak var server: HTTPServer?
+}
+
+// libmicrohttpd declares these enums closed, so Swift imports them without their C
+// names; the raw values are the header's.
+private let mhdYes = MHD_Result(rawValue: 1)!
+private let headerKind = MHD_ValueKind(rawValue: 1)!
+private let queryArgumentKind = MHD_ValueKind(rawValue: 8)!
+private let responseMemoryMustCopy = MHD_ResponseMemoryMode(rawValue: 2)!
+
+private final class PairCollector {
+    var pairs: [(name: String, value: String)] = []
+}
+
+private func withOptionalCString<R>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
+    guard let text else { return body(nil) }
+    return text.withCString { body($0) }
+}
+
+private let collectPair: MHD_KeyValueIterator = { context, _, key, value in
+    guard let context, let key else { return mhdYes }
+    let collector = Unmanaged<PairCollector>.fromOpaque(context).takeUnretainedValue()
+    collector.pairs.append((name: String(cString: key), value: value.map { String(cString: $0) } ?? ""))
+    return mhdYes
+}
+
+private let accessHandler: cb_mhd_access_handler = { context, connection, url, method, _, upload, uploadSize, state in
+    guard let context, let connection, let url, let method, let uploadSize, let state,
+          let server = Unmanaged<ServerBox>.fromOpaque(context).takeUnretainedValue().server else { return 0 }
+    return server.handle(connection: OpaquePointer(connection), url: String(cString: url), method: String(cString: method),
+                         upload: upload, uploadSize: uploadSize, state: state)
+}
+
+private let completedHandler: cb_mhd_completed_handler = { context, _, state, _ in
+    guard let context else { return }
+    Unmanaged<ServerBox>.fromOpaque(context).takeUnretainedValue().server?.completed(state: state)
+}
