@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every test of Callbox on a fresh Debian 12 machine: installs what the tests need
+# (Debian packages with apt-get, Python tools with pip in .venv), builds, then runs the
+# Swift tests, short fuzz runs over the seed corpora, and the interop tests in Python.
+# Idempotent; CI runs exactly this (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source Provisioning/deps.sh
+ensure_packages "${BUILD_PACKAGES[@]}" python3-venv python3-pip libclang-rt-14-dev
+ensure_swift
+export SWIFT_BACKTRACE=enable=no
+fuzz_seconds=${FUZZ_SECONDS:-20}
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "Build"
+swift build --build-tests 2>&1 | grep -E "error|warning: |Build" | tail -20
+
+step "Swift tests"
+swift test --skip-build 2>&1 | tee .build/swift-test.log | grep -vE "^(◇|↳|✔ Test [a-zA-Z]|Test Suite|Test Case|\s+Executed)" || true
+grep -qE "✔ Test run with [0-9]+ tests? (in [0-9]+ suites? )?passed" .build/swift-test.log || { echo "Swift tests failed"; exit 1; }
+
+step "Fuzz (${fuzz_seconds}s each)"
+swift build --sanitize=fuzzer -Xswiftc -DFUZZING --scratch-path .build-fuzz \
+    --product WebhookFuzz 2>&1 | grep -E "error|Build" | tail -3
+swift build --sanitize=fuzzer -Xswiftc -DFUZZING --scratch-path .build-fuzz \
+    --product ConfigFuzz 2>&1 | grep -E "error|Build" | tail -3
+mkdir -p .build/fuzz-artifacts
+for target in WebhookFuzz:Tests/Fixtures/webhooks ConfigFuzz:Tests/Fixtures/config; do
+    name=${target%%:*}; seeds=${target#*:}
+    corpus=.build/fuzz-corpus/$name; mkdir -p "$corpus"
+    .build-fuzz/debug/$name -max_total_time="$fuzz_seconds" -artifact_prefix=.build/fuzz-artifacts/ \
+        "$corpus" "$seeds" 2>&1 | grep -E "^(Done|==|SUMMARY)|ERROR|crash" || true
+    [ -z "$(ls .build/fuzz-artifacts 2>/dev/null)" ] || { echo "fuzzer $name found a crash: .build/fuzz-artifacts"; exit 1; }
+done
+
+step "Interop tests (Python)"
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install -q --disable-pip-version-check pytest
+.venv/bin/python -m pytest -q Tests/Interop

@@ -1,4 +1,0 @@
-import Testing
-@testable import Callbox
-
-@Test func targetBuilds() { #expect(Bool(true)) }

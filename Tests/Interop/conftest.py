@@ -1,0 +1,30 @@
+import pytest
+
+from box import Box
+from fake_graph import FakeGraph
+
+
+@pytest.fixture
+def graph():
+    fake = FakeGraph().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def make_box(tmp_path, graph):
+    boxes = []
+
+    def make(**kwargs):
+        box = Box(tmp_path / f"box{len(boxes)}", graph.url, **kwargs)
+        boxes.append(box)
+        return box.start()
+
+    yield make
+    for box in boxes:
+        box.stop()
+
+
+@pytest.fixture
+def box(make_box):
+    return make_box()

@@ -1,0 +1,210 @@
+"""A fake of Meta's Graph API for the box's tests: real HTTP on loopback.
+
+It checks every request against ../shared/specs/whatsapp-cloud-api.md §3, §4, §7, §8
+(path, version, bearer token, JSON body) and answers as Meta does, including Meta's
+error envelope. Every request is recorded, valid or not, so tests can assert on exactly
+what the box sent and how often.
+"""
+import json
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+CALL_ACTIONS = {"connect", "pre_accept", "accept", "reject", "terminate"}
+
+
+class GraphRequest:
+    def __init__(self, method, path, headers, body):
+        self.method = method
+        self.path = path
+        self.headers = headers
+        self.raw = body
+        try:
+            self.json = json.loads(body) if body else None
+        except ValueError:
+            self.json = None
+        self.problems = []
+
+    @property
+    def action(self):
+        return (self.json or {}).get("action")
+
+    def __repr__(self):
+        return f"GraphRequest({self.method} {self.path} {self.json!r} problems={self.problems})"
+
+
+def meta_error(code, message, http_status=400, details=None, subcode=None):
+    error = {"message": f"(#{code}) {message}", "type": "OAuthException", "code": code,
+             "fbtrace_id": "AfakeTrace123"}
+    if subcode is not None:
+        error["error_subcode"] = subcode
+    if details is not None:
+        error["error_data"] = {"messaging_product": "whatsapp", "details": details}
+    return http_status, {"error": error}
+
+
+def check_sdp(sdp, expected_type, problems):
+    if not isinstance(sdp, str):
+        problems.append("session.sdp is not a string")
+        return
+    if sdp.lstrip().startswith("{"):
+        problems.append("session.sdp looks JSON-encoded twice")
+    if not sdp.startswith("v=0\r\n"):
+        problems.append("SDP does not start with v=0 CRLF")
+    if "\n" in sdp.replace("\r\n", ""):
+        problems.append("SDP has bare LF line ends")
+    fingerprints = [line for line in sdp.split("\r\n") if line.startswith("a=fingerprint:")]
+    if len(fingerprints) != 1 or not fingerprints[0].startswith("a=fingerprint:sha-256 "):
+        problems.append(f"SDP must carry exactly one sha-256 fingerprint, has {fingerprints}")
+    if expected_type == "answer" and "a=ice-lite" in sdp:
+        problems.append("a business answer must not be ice-lite")
+
+
+class FakeGraph:
+    def __init__(self, phone_number_id="301234567890123", token="test-access-token", version="v24.0"):
+        self.phone_number_id = phone_number_id
+        self.token = token
+        self.version = version
+        self.requests = []
+        self.lock = threading.Lock()
+        self.next_call = 1
+        self.next_message = 1
+        # Tests push (status, body) here to make the next call action fail as Meta would.
+        self.scripted = []
+        self.delay_seconds = 0.0
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def calls(self, action=None):
+        with self.lock:
+            return [r for r in self.requests
+                    if r.path.endswith("/calls") and (action is None or r.action == action)]
+
+    def all_problems(self):
+        with self.lock:
+            return [(r.path, r.json, p) for r in self.requests for p in r.problems]
+
+    def answer(self, request):
+        """Validates one request; returns (status, body) as Meta would."""
+        problems = request.problems
+        auth = request.headers.get("Authorization", "")
+        if auth != f"Bearer {self.token}":
+            problems.append(f"bad Authorization header {auth!r}")
+            return meta_error(190, "Invalid OAuth access token.", 401)
+        match = re.fullmatch(r"/(v\d+\.\d+)/(\d+)/(calls|messages|call_permissions)", request.path.split("?")[0])
+        if not match:
+            problems.append(f"unknown path {request.path}")
+            return meta_error(100, "Unknown path components", 400)
+        version, number, kind = match.groups()
+        if version != self.version:
+            problems.append(f"version {version}, expected {self.version}")
+        if number != self.phone_number_id:
+            problems.append(f"phone number id {number}, expected {self.phone_number_id}")
+            return meta_error(100, "Invalid parameter", 400)
+        if request.method == "POST" and request.headers.get("Content-Type", "").split(";")[0] != "application/json":
+            problems.append("POST without Content-Type application/json")
+        if kind == "calls":
+            return self.answer_call_action(request)
+        if kind == "messages":
+            return self.answer_message(request)
+        return 200, {"messaging_product": "whatsapp", "permission": {"status": "no_permission"}, "actions": []}
+
+    def answer_call_action(self, request):
+        body, problems = request.json, request.problems
+        if request.method != "POST" or not isinstance(body, dict):
+            problems.append("call action must be a POST with a JSON object")
+            return meta_error(100, "Invalid parameter", 400)
+        if body.get("messaging_product") != "whatsapp":
+            problems.append("messaging_product must be whatsapp")
+        action = body.get("action")
+        if action not in CALL_ACTIONS:
+            problems.append(f"unknown action {action!r}")
+            return meta_error(100, "Invalid parameter", 400, details="action")
+        if "connection" in body:
+            problems.append("legacy connection.webrtc parameter used")
+        if action == "connect":
+            if not re.fullmatch(r"\d{6,20}", str(body.get("to", ""))):
+                problems.append("connect needs 'to' digits")
+            session = body.get("session") or {}
+            if session.get("sdp_type") != "offer":
+                problems.append("connect session.sdp_type must be offer")
+            check_sdp(session.get("sdp"), "offer", problems)
+        else:
+            if not str(body.get("call_id", "")).startswith("wacid."):
+                problems.append(f"{action} needs a wacid call_id")
+            if action in ("pre_accept", "accept"):
+                session = body.get("session") or {}
+                if session.get("sdp_type") != "answer":
+                    problems.append(f"{action} session.sdp_type must be answer")
+                check_sdp(session.get("sdp"), "answer", problems)
+                if action == "accept":
+                    earlier = [r for r in self.requests if r.action == "pre_accept"
+                               and r.json.get("call_id") == body.get("call_id")]
+                    if earlier and earlier[-1].json["session"]["sdp"] != session.get("sdp"):
+                        problems.append("accept SDP differs from pre_accept SDP")
+                        return meta_error(100, "Invalid parameter", 400, details="SDP mismatch with pre-accept")
+            elif "session" in body:
+                problems.append(f"{action} carries a session it should not")
+        if self.scripted:
+            return self.scripted.pop(0)
+        if problems:
+            return meta_error(100, "Invalid parameter", 400, details="; ".join(problems))
+        if action == "connect":
+            call_id = f"wacid.FAKE{self.next_call:08d}"
+            self.next_call += 1
+            return 200, {"messaging_product": "whatsapp", "calls": [{"id": call_id}]}
+        return 200, {"messaging_product": "whatsapp", "success": True}
+
+    def answer_message(self, request):
+        body, problems = request.json, request.problems
+        if not isinstance(body, dict) or body.get("messaging_product") != "whatsapp":
+            problems.append("messages need messaging_product whatsapp")
+            return meta_error(100, "Invalid parameter", 400)
+        if self.scripted:
+            return self.scripted.pop(0)
+        wamid = f"wamid.FAKE{self.next_message:08d}"
+        self.next_message += 1
+        to = body.get("to", "")
+        return 200, {"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}],
+                     "messages": [{"id": wamid}]}
+
+    def _handler(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _serve(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                request = GraphRequest(self.command, self.path, dict(self.headers), body)
+                with fake.lock:
+                    fake.requests.append(request)
+                    status, payload = fake.answer(request)
+                if fake.delay_seconds:
+                    threading.Event().wait(fake.delay_seconds)
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = _serve
+            do_POST = _serve
+
+        return Handler

@@ -1,0 +1,74 @@
+"""Webhook intake against the real box: verification, signatures, limits, durability."""
+import meta
+from box import APP_SECRET, VERIFY_TOKEN, wait_for
+
+
+def test_verification_echoes_the_challenge_only_for_the_right_token(box):
+    status, body, headers = box.get(f"/webhook?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token={VERIFY_TOKEN}")
+    assert (status, body) == (200, b"1158201444")
+    assert headers["Content-Type"].startswith("text/plain")
+    assert box.get("/webhook?hub.mode=subscribe&hub.challenge=1&hub.verify_token=wrong")[0] == 403
+    assert box.get(f"/webhook?hub.mode=unsubscribe&hub.challenge=1&hub.verify_token={VERIFY_TOKEN}")[0] == 403
+    assert box.get("/webhook")[0] == 403
+
+
+def test_unsigned_or_wrongly_signed_deliveries_get_401_and_nothing_is_stored(box):
+    payload = meta.text_message("wamid.UNSIGNED1", "hello")
+    assert box.deliver(payload, secret=None)[0] == 401
+    assert box.deliver(payload, secret="not-the-app-secret")[0] == 401
+    body = meta.body_of(payload)
+    tampered = body.replace(b"hello", b"HELLO")
+    status, _, _ = box.request("POST", "/webhook", tampered,
+                               {"X-Hub-Signature-256": meta.signature(body, APP_SECRET)})
+    assert status == 401
+    assert box.request("POST", "/webhook", body, {"X-Hub-Signature-256": "sha256=zz"})[0] == 401
+    assert box.query("select count(*) as n from inbox")[0]["n"] == 0
+    assert box.metrics()['callbox_webhooks_total{outcome="rejected"}'] == 4
+
+
+def test_a_signed_delivery_is_committed_before_the_200(box):
+    payload = meta.text_message("wamid.STORED1", "Is the office open on Saturday?")
+    body = meta.body_of(payload)
+    status, _, _ = box.deliver(payload)
+    assert status == 200
+    # The 200 promised durability: the raw bytes are in the inbox, byte for byte.
+    rows = box.query("select body from inbox")
+    assert [bytes(r["body"]) for r in rows] == [body]
+    wait_for(lambda: box.query("select state from inbox")[0]["state"] == "processed", what="processing")
+    assert box.metrics()['callbox_webhooks_total{outcome="accepted"}'] == 1
+
+
+def test_a_body_over_max_body_gets_413(box):
+    big = {"object": "whatsapp_business_account", "entry": [], "padding": "x" * 70_000}
+    assert box.deliver(big)[0] == 413
+    assert box.query("select count(*) as n from inbox")[0]["n"] == 0
+
+
+def test_an_undecodable_signed_delivery_is_kept_answered_200_and_counted(box):
+    status, _, _ = box.deliver(None, body=b'{"object":"whatsapp_business_account","entry":"not-an-array"}')
+    assert status == 200
+    status, _, _ = box.deliver(None, body=b"this is not json")
+    assert status == 200
+    wait_for(lambda: len(box.query("select * from inbox where state = 'undecodable'")) == 2, what="undecodable rows")
+    errors = [r["error"] for r in box.query("select error from inbox order by id")]
+    assert "entry" in errors[0]
+    assert errors[1]
+    assert box.metrics()["callbox_webhooks_undecodable_total"] == 2
+
+
+def test_unknown_event_kinds_are_stored_and_counted(box):
+    payload = meta.envelope("account_update", {"event": "ACCOUNT_VIOLATION",
+                                                "violation_info": {"violation_type": "LOW_CALLING_QUALITY"}})
+    assert box.deliver(payload)[0] == 200
+    wait_for(lambda: box.query("select state from inbox")[0]["state"] == "processed", what="processing")
+    assert box.metrics()['callbox_webhook_events_total{kind="unknown"}'] == 1
+
+
+def test_health_and_metrics_are_served(box):
+    status, body, _ = box.get("/healthz")
+    assert status == 200
+    assert b"ok" in body
+    metrics = box.metrics()
+    for name in ['callbox_calls{state="ringing"}', "callbox_journal_commit_seconds_count",
+                 'callbox_graph_requests_total{outcome="ok"}']:
+        assert name in metrics, name
