@@ -1,0 +1,66 @@
+import CSQLite
+
+/// Transactions that nest: the outermost `transaction` is a real BEGIN IMMEDIATE … COMMIT,
+/// inner ones are savepoints. So the daemon can wrap "process this delivery, journal its
+/// transitions, mark it processed" in one commit while each store method still opens its
+/// own transaction when called alone. A thrown error rolls back exactly the scope it left.
+extension SQLiteConnection {
+    @discardableResult
+    func transaction<Result>(_ body: () throws -> Result) throws -> Result {
+        if transactionDepth == 0 {
+            return try outermost(body)
+        }
+        return try savepoint(body)
+    }
+
+    private func outermost<Result>(_ body: () throws -> Result) throws -> Result {
+        // IMMEDIATE takes the write lock now, so a reader (the `callbox journal` CLI) cannot
+        // make the commit fail half-way with SQLITE_BUSY after the effects were computed.
+        try execute("BEGIN IMMEDIATE")
+        transactionDepth = 1
+        defer { transactionDepth = 0 }
+        let result: Result
+        do {
+            result = try body()
+        } catch {
+            rollbackIfOpen()
+            throw error
+        }
+        let started = MonotonicClock.nanoseconds()
+        do {
+            try execute("COMMIT")
+        } catch {
+            rollbackIfOpen()
+            throw error
+        }
+        commitLatency.record(nanoseconds: MonotonicClock.nanoseconds() - started)
+        return result
+    }
+
+    private func savepoint<Result>(_ body: () throws -> Result) throws -> Result {
+        // Savepoint names are per depth so an inner rollback cannot reach an outer one.
+        let name = "nested_\(transactionDepth)"
+        try execute("SAVEPOINT \(name)")
+        transactionDepth += 1
+        defer { transactionDepth -= 1 }
+        do {
+            let result = try body()
+            try execute("RELEASE \(name)")
+            return result
+        } catch {
+            if !isInAutocommit {
+                _ = try? execute("ROLLBACK TO \(name)")
+                _ = try? execute("RELEASE \(name)")
+            }
+            throw error
+        }
+    }
+
+    /// After SQLITE_FULL or an I/O error SQLite may already have rolled back; a second
+    /// ROLLBACK would then fail and hide the real error, which is why autocommit is asked.
+    private func rollbackIfOpen() {
+        if !isInAutocommit {
+            _ = try? execute("ROLLBACK")
+        }
+    }
+}
