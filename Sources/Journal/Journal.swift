@@ -129,6 +129,9 @@ public final class Journal {
 
     public static var newestSchemaVersion: Int { Migrations.latestVersion }
 
+    /// For `callbox journal` and bug reports: which SQLite the box runs.
+    public static var sqliteVersion: String { SQLiteConnection.libraryVersion }
+
     /// Latencies of every commit since open.
     public var commitLatency: CommitLatencyHistogram { connection.commitLatency }
 

@@ -50,7 +50,8 @@ final class SQLiteConnection {
         sqlite3_close_v2(handle)
     }
 
-    var isOpen: Bool { handle != nil }
+    /// The SQLite library actually loaded (Debian's, so it can differ from the headers).
+    static var libraryVersion: String { String(cString: sqlite3_libversion()) }
 
     /// Runs SQL text that may hold several statements and binds nothing: pragmas and
     /// migration scripts, never anything with values from outside.
