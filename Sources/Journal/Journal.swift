@@ -11,6 +11,10 @@ import Glibc
 public final class Journal {
     public static let fileName = "callbox.db"
 
+    /// After a checkpoint the WAL is truncated back to this size; without a limit it keeps
+    /// its largest size ever (a burst of big webhooks) on a box with a small card.
+    static let walSizeLimitBytes = 4 * 1024 * 1024
+
     /// How hard a commit pushes to the disk.
     public enum Synchronous: String, Sendable {
         /// fsync on every commit: a committed webhook survives a power cut. The default.
@@ -91,6 +95,7 @@ public final class Journal {
                                message: "could not switch to WAL mode (journal_mode is \(mode ?? "unknown"))")
         }
         try connection.executeScript("PRAGMA synchronous = \(options.synchronous.rawValue)")
+        try connection.executeScript("PRAGMA journal_size_limit = \(walSizeLimitBytes)")
         try connection.executeScript("PRAGMA foreign_keys = ON")
         if let maxPageCount = options.maxPageCount {
             try connection.executeScript("PRAGMA max_page_count = \(maxPageCount)")

@@ -159,10 +159,14 @@ enum Migrations {
         let current = try currentVersion(of: connection)
         try refuseNewer(current)
         for step in steps where step.version > current && step.version <= target {
-            try connection.transaction {
-                try connection.executeScript(step.sql)
-                // user_version lives in the database header, so it commits with the step.
-                try connection.executeScript("PRAGMA user_version = \(step.version)")
+            do {
+                try connection.transaction {
+                    try connection.executeScript(step.sql)
+                    // user_version lives in the database header, so it commits with the step.
+                    try connection.executeScript("PRAGMA user_version = \(step.version)")
+                }
+            } catch let error as JournalError {
+                throw error.during("migrate from version \(step.version - 1) to \(step.version) (\(step.summary))")
             }
         }
     }

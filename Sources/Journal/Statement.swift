@@ -48,10 +48,11 @@ final class Statement {
     }
 
     func bind(_ index: Int32, _ bytes: [UInt8]) throws {
-        let code = bytes.withUnsafeBytes {
-            // A zero-length blob with a NULL pointer would bind SQL NULL; any non-NULL
-            // pointer with length 0 binds an empty blob.
-            cb_sqlite3_bind_blob_transient(handle, index, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32($0.count))
+        let code = bytes.withUnsafeBytes { raw in
+            // An empty array may have no storage, and a NULL pointer would bind SQL NULL
+            // instead of an empty body.
+            guard let base = raw.baseAddress, !raw.isEmpty else { return sqlite3_bind_zeroblob(handle, index, 0) }
+            return cb_sqlite3_bind_blob_transient(handle, index, base, Int32(raw.count))
         }
         try check(code, "bind")
     }

@@ -26,6 +26,7 @@ extension SQLiteConnection {
             rollbackIfOpen()
             throw error
         }
+        try requireOpenTransaction()
         let started = MonotonicClock.nanoseconds()
         do {
             try execute("COMMIT")
@@ -39,6 +40,7 @@ extension SQLiteConnection {
 
     private func savepoint<Result>(_ body: () throws -> Result) throws -> Result {
         // Savepoint names are per depth so an inner rollback cannot reach an outer one.
+        try requireOpenTransaction()
         let name = "nested_\(transactionDepth)"
         try execute("SAVEPOINT \(name)")
         transactionDepth += 1
@@ -54,6 +56,15 @@ extension SQLiteConnection {
             }
             throw error
         }
+    }
+
+    /// After SQLITE_FULL or an I/O error SQLite may roll back the whole transaction even
+    /// when the error was caught inside it. Writing on would then commit statement by
+    /// statement, outside any transaction, so the enclosing scope must fail instead.
+    private func requireOpenTransaction() throws {
+        guard isInAutocommit else { return }
+        throw JournalError(kind: .other, resultCode: 0, operation: "transaction",
+                           message: "SQLite rolled back the enclosing transaction after an earlier error")
     }
 
     /// After SQLITE_FULL or an I/O error SQLite may already have rolled back; a second

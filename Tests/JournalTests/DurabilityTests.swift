@@ -81,6 +81,8 @@ import Testing
         #expect(try connection.queryFirst("PRAGMA synchronous") { try $0.int64(0) } == 2)
         #expect(try connection.queryFirst("PRAGMA foreign_keys") { try $0.int64(0) } == 1)
         #expect(try connection.queryFirst("PRAGMA busy_timeout") { try $0.int64(0) } == 2_000)
+        #expect(try connection.queryFirst("PRAGMA journal_size_limit") { try $0.int64(0) }
+                == Int64(Journal.walSizeLimitBytes))
 
         let other = TemporaryDirectory()
         let normal = try other.open(Journal.Options(synchronous: .normal))

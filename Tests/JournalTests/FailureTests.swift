@@ -120,5 +120,35 @@ private func asUnprivilegedUser<Result>(_ body: () throws -> Result) rethrows ->
         try journal.callJournal.appendTransition(callKey: "c", at: t0, from: "a", to: "b", event: "e")
         #expect(try journal.callJournal.transitions(callKey: "c").count == 1)
     }
-}
 
+    @Test func aCaughtDiskFullErrorNeverCommitsHalfATransaction() throws {
+        let directory = TemporaryDirectory()
+        let journal = try directory.open(Journal.Options(maxPageCount: 64))
+        let large = Array(repeating: Array(repeating: UInt8(0x7b), count: 4_096), count: 100)
+        do {
+            try journal.transaction {
+                try journal.callJournal.appendTransition(callKey: "c", at: t0, from: "a", to: "first", event: "e")
+                do {
+                    _ = try journal.inbox.append(deliveries: large, receivedAt: t0)
+                } catch let error as JournalError where error.kind == .diskFull {}
+                try journal.callJournal.appendTransition(callKey: "c", at: t0, from: "a", to: "second", event: "e")
+            }
+        } catch is JournalError {}
+        // SQLite either kept the transaction (both rows) or rolled it all back (neither).
+        let states = try journal.callJournal.transitions(callKey: "c").map(\.toState)
+        #expect(states == ["first", "second"] || states.isEmpty)
+    }
+
+    @Test func anUnreadableDatabaseFileIsNamed() throws {
+        let directory = TemporaryDirectory()
+        do {
+            let journal = try directory.open()
+            try journal.close()
+        }
+        chmod(directory.path, 0o777)
+        chmod(directory.databasePath, 0o000)
+        let error = asUnprivilegedUser { #expect(throws: JournalError.self) { try directory.open() } }
+        #expect(error?.kind == .cannotOpen)
+        #expect(error?.description.contains("check the database file's permissions") == true)
+    }
+}

@@ -125,7 +125,8 @@ private func count(_ table: String, in journal: Journal) throws -> Int64 {
             try old.connection.executeScript("CREATE INDEX calls_by_offer ON calls (ended_at)")
             try old.close()
         }
-        #expect(throws: JournalError.self) { try directory.open() }
+        let error = #expect(throws: JournalError.self) { try directory.open() }
+        #expect(error?.operation.contains("migrate from version 1 to 2") == true)
         let connection = try SQLiteConnection(path: directory.databasePath)
         #expect(try Migrations.currentVersion(of: connection) == 1)
         // Step 2's first statement (the new column) was rolled back with the rest.
