@@ -53,9 +53,10 @@ public final class Journal {
     public let callRecords: CallRecords
 
     /// Opens (creating if needed) `directory/callbox.db` and migrates it to the newest schema.
-    /// Throws `JournalError` for an unreadable or corrupt file (`.corrupt`), a directory that
-    /// cannot be written (`.cannotOpen`, `.readOnly`), or a schema from a newer build
-    /// (`.schemaTooNew`), in which case the file is left untouched.
+    /// Throws `JournalError`: `.corrupt` for a file that is not a database or is damaged,
+    /// `.cannotOpen` for a directory or file that cannot be opened or created (the message
+    /// says which), `.readOnly` for a file that cannot be written, `.schemaTooNew` for a
+    /// database from a newer build (left untouched).
     public convenience init(directory: String, options: Options = Options()) throws {
         let path = directory + "/" + Self.fileName
         let connection: SQLiteConnection

@@ -14,8 +14,12 @@ extension SQLiteConnection {
     }
 
     private func outermost<Result>(_ body: () throws -> Result) throws -> Result {
-        // IMMEDIATE takes the write lock now, so a reader (the `callbox journal` CLI) cannot
-        // make the commit fail half-way with SQLITE_BUSY after the effects were computed.
+        // A transaction still open at depth 0 is a leftover of a ROLLBACK that failed; every
+        // later BEGIN would fail on it, so it is ended here, where nothing can depend on it.
+        rollbackIfOpen()
+        // IMMEDIATE takes the write lock at BEGIN, where the busy timeout applies. A deferred
+        // transaction would take it at its first write and could fail there with SQLITE_BUSY
+        // without waiting if another connection (the `callbox journal` CLI) was writing.
         try execute("BEGIN IMMEDIATE")
         transactionDepth = 1
         defer { transactionDepth = 0 }
