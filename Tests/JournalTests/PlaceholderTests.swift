@@ -1,4 +1,0 @@
-import Testing
-@testable import Journal
-
-@Test func targetBuilds() { #expect(Bool(true)) }
