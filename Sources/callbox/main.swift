@@ -1,1 +1,4 @@
 import Callbox
+import Glibc
+
+exit(CommandLineTool.main(CommandLine.arguments))

@@ -1,0 +1,245 @@
+import CallCore
+import Config
+import Glibc
+import Journal
+import Runtime
+import WhatsApp
+
+/// The running box: everything wired onto one event loop (DESIGN §3, principle 4).
+public final class Appliance {
+    /// Deliveries left pending (a failed commit, a `callbox journal reprocess`) are picked up
+    /// this often even when no new webhook arrives.
+    static let inboxRescanMilliseconds: Int64 = 5_000
+    /// Meta redelivers for up to 7 days; dedup keys are pruned once an hour past that.
+    static let eventKeyPruneMilliseconds: Int64 = 3_600_000
+    /// On SIGTERM, Graph requests in flight get this long to finish before the box exits.
+    static let shutdownGraceMilliseconds: Int64 = 5_000
+
+    private let config: LoadedConfig
+    private let loop = EventLoop()
+    private let metrics = Metrics()
+    private let log = Logger("box")
+    private let journal: Journal
+    private let httpClient: HTTPClient
+    private let graph: GraphClient
+    private let sandbox: SandboxGraph?
+    private let calls: CallController
+    private let intake: WebhookIntake
+    private let inbox: InboxProcessor
+    private var devCalls: DevCallControl?
+    private var server: HTTPServer?
+    private var signals: SignalWatcher?
+    private var stopping = false
+
+    public init(config: LoadedConfig) throws {
+        self.config = config
+        try Self.makeDirectory(config.box.dataDirectory)
+        journal = try Journal(directory: config.box.dataDirectory)
+        httpClient = HTTPClient(loop: loop)
+
+        let secrets = config.secrets
+        let number = BusinessNumber(graphVersion: config.whatsapp.graphVersion,
+                                    phoneNumberID: config.whatsapp.phoneNumberID ?? SandboxGraph.phoneNumberID)
+        let transport: GraphTransport
+        let baseURL: String
+        switch config.whatsapp.graph {
+        case .sandbox:
+            let box = SandboxGraph(loop: loop, webhookURL: Self.ownURL(config) + "/webhook",
+                                   appSecret: secrets.whatsappAppSecret.revealed)
+            sandbox = box
+            transport = box
+            baseURL = "sandbox:/"
+        case let .url(url):
+            sandbox = nil
+            transport = httpClient
+            baseURL = url.description
+        }
+        graph = GraphClient(transport: transport, baseURL: baseURL, accessToken: secrets.whatsappAccessToken.revealed)
+
+        let policy = CallPolicy(maxCalls: config.box.maxCalls, ringTimeout: config.routing.ringTimeout)
+        calls = CallController(policy: policy, journal: journal, graph: graph, number: number, loop: loop)
+        intake = WebhookIntake(journal: journal, appSecret: secrets.whatsappAppSecret.revealed,
+                               verifyToken: secrets.whatsappVerifyToken.revealed, metrics: metrics)
+        inbox = InboxProcessor(journal: journal, calls: calls, phoneNumberID: number.phoneNumberID, loop: loop, metrics: metrics)
+        if config.dev.callControl, let business = PhoneNumber(config.whatsapp.businessNumber ?? SandboxGraph.businessNumber) {
+            devCalls = DevCallControl(calls: calls, journal: journal, businessNumber: business)
+        }
+        registerMetrics()
+    }
+
+    /// Runs until SIGTERM or SIGINT; returns the process exit status.
+    public func run() throws -> Int32 {
+        signals = SignalWatcher(loop: loop) { [weak self] signal in self?.stop(signal: signal) }
+        try calls.recover()
+        let http = config.http
+        var tlsCertificate: String?
+        var tlsKey: String?
+        if let tls = http.tls {
+            tlsCertificate = try Self.readText(tls.certificate)
+            tlsKey = try Self.readText(tls.key)
+        }
+        server = try HTTPServer(loop: loop, options: HTTPServerOptions(
+            host: http.listen.host, port: http.listen.port, maxBodyBytes: http.maxBody,
+            tlsCertificatePEM: tlsCertificate, tlsKeyPEM: tlsKey)) { [weak self] request, responder in
+            self?.route(request, responder)
+        }
+        intake.onCommitted = { [weak self] in self?.inbox.schedule() }
+        loop.addPreparation { [weak self] in self?.intake.commitBatch() }
+        inbox.processPending()
+        scheduleHousekeeping()
+        log.notice("Callbox listening", ["name": config.box.name, "listen": "\(http.listen.host):\(server?.port ?? 0)",
+                                         "tls": http.tls == nil ? "off" : "on",
+                                         "graph": sandbox == nil ? "meta" : "sandbox", "config": config.source])
+        loop.run()
+        log.notice("Callbox stopped cleanly")
+        return 0
+    }
+
+    private func stop(signal: Int32) {
+        guard !stopping else { return }
+        stopping = true
+        log.notice("stopping: no new connections; finishing requests in flight", ["signal": "\(signal)"])
+        server?.shutDown { [weak self] in self?.finishStopping(waited: 0) }
+    }
+
+    private func finishStopping(waited: Int64) {
+        if httpClient.transfersInFlight > 0 && waited < Self.shutdownGraceMilliseconds {
+            loop.schedule(afterMilliseconds: 50) { [weak self] in self?.finishStopping(waited: waited + 50) }
+            return
+        }
+        do {
+            try journal.close()
+        } catch {
+            log.error("journal close failed", ["error": "\(error)"])
+        }
+        loop.stop()
+    }
+
+    private func scheduleHousekeeping() {
+        loop.schedule(afterMilliseconds: Self.inboxRescanMilliseconds) { [weak self] in
+            guard let self, !self.stopping else { return }
+            self.inbox.processPending()
+            self.scheduleHousekeeping()
+        }
+    }
+
+    // MARK: routes
+
+    private func route(_ request: HTTPRequest, _ responder: HTTPResponder) {
+        switch (request.method, request.path) {
+        case ("GET", "/webhook"):
+            responder.respond(intake.verify(request))
+        case ("POST", "/webhook"):
+            intake.receive(request, responder)
+        case ("GET", "/healthz"):
+            responder.respond(health())
+        case ("GET", "/metrics"):
+            responder.respond(HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
+                                           body: Array(metrics.render().utf8)))
+        case ("GET", "/dev/sandbox") where sandbox != nil:
+            responder.respond(.json(200, JSONWriter.encode(["requests": .array(sandbox?.recent ?? [])])))
+        case (_, let path) where path.hasPrefix("/dev/calls/") || path == "/dev/calls/dial":
+            guard let devCalls else {
+                responder.respond(ErrorBody.response(404, "not_found", "call control is off ([dev] call_control)"))
+                return
+            }
+            guard DevCallControl.allows(request) else {
+                responder.respond(ErrorBody.response(403, "forbidden", "call control answers loopback clients only"))
+                return
+            }
+            responder.respond(devCalls.route(request))
+        case (_, "/webhook"), (_, "/healthz"), (_, "/metrics"):
+            responder.respond(ErrorBody.response(405, "method_not_allowed", "\(request.method) is not allowed on \(request.path)"))
+        default:
+            responder.respond(ErrorBody.response(404, "not_found", "no route for \(request.method) \(request.path)"))
+        }
+    }
+
+    private func health() -> HTTPResponse {
+        do {
+            let counts = try journal.inbox.counts()
+            return .json(200, JSONWriter.encode([
+                "status": "ok", "name": .string(config.box.name), "live_calls": .integer(Int64(calls.table.liveCount)),
+                "inbox_pending": .integer(Int64(counts.pending)),
+            ]))
+        } catch {
+            return ErrorBody.response(503, "journal_unavailable", "\(error)")
+        }
+    }
+
+    // MARK: metrics
+
+    private func registerMetrics() {
+        metrics.gauge("callbox_calls", "Calls in each live state now.", labels: ["state"]) { [calls] in
+            CallState.Name.allCases.filter { !$0.isTerminal }.map { (labels: [$0.rawValue], value: Double(calls.table.counters.calls(in: $0))) }
+        }
+        metrics.gauge("callbox_calls_finished", "Calls finished since start, by final state.", labels: ["state"]) { [calls] in
+            CallState.Name.allCases.filter(\.isTerminal).map { (labels: [$0.rawValue], value: Double(calls.table.counters.calls(in: $0))) }
+        }
+        metrics.gauge("callbox_call_refusals", "Call events refused since start, by reason.", labels: ["reason"]) { [calls] in
+            RefusalReason.allCases.map { (labels: [$0.rawValue], value: Double(calls.table.counters.refusals($0))) }
+        }
+        let graphRequests = metrics.counter("callbox_graph_requests_total", "Graph API requests by outcome.", labels: ["outcome"])
+        for outcome in GraphClient.metricOutcomes { graphRequests.increment(outcome, by: 0) }
+        graph.onOutcome = { graphRequests.increment($0) }
+        metrics.histogram("callbox_journal_commit_seconds", "Time to commit a journal transaction (fsync included).") { [journal] in
+            let histogram = journal.commitLatency
+            return HistogramSnapshot(upperBounds: CommitLatencyHistogram.upperBoundsMilliseconds.map { $0 / 1_000 },
+                                     counts: Array(histogram.bucketCounts.prefix(CommitLatencyHistogram.upperBoundsMilliseconds.count)),
+                                     count: histogram.count, sum: histogram.sumMilliseconds / 1_000)
+        }
+        metrics.gauge("callbox_inbox_deliveries", "Webhook deliveries in the inbox, by state.", labels: ["state"]) { [journal] in
+            guard let counts = try? journal.inbox.counts() else { return [] }
+            return [(["pending"], Double(counts.pending)), (["processed"], Double(counts.processed)),
+                    (["undecodable"], Double(counts.undecodable)), (["failed"], Double(counts.failed))]
+        }
+        metrics.gauge("callbox_http_connections", "Open HTTP connections.") { [weak self] in
+            [(labels: [], value: Double(self?.server?.openConnections ?? 0))]
+        }
+    }
+
+    // MARK: files
+
+    /// The box's own address for the sandbox's webhooks: loopback when it listens everywhere.
+    private static func ownURL(_ config: LoadedConfig) -> String {
+        let host = config.http.listen.host == "0.0.0.0" ? "127.0.0.1" : config.http.listen.host
+        return "\(config.http.tls == nil ? "http" : "https")://\(host):\(config.http.listen.port)"
+    }
+
+    static func makeDirectory(_ path: String) throws {
+        var built = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            built += "/" + part
+            if mkdir(built, 0o750) != 0 && errno != EEXIST {
+                throw ApplianceError.cannotCreate(path: built, reason: String(cString: strerror(errno)))
+            }
+        }
+    }
+
+    static func readText(_ path: String) throws -> String {
+        guard let file = fopen(path, "r") else {
+            throw ApplianceError.cannotRead(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            if count <= 0 { break }
+            bytes += chunk[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+public enum ApplianceError: Error, CustomStringConvertible {
+    case cannotCreate(path: String, reason: String)
+    case cannotRead(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .cannotCreate(path, reason): "cannot create \(path): \(reason)"
+        case let .cannotRead(path, reason): "cannot read \(path): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import CallCore
+import Journal
+import Runtime
+import WhatsApp
+
+/// Turns committed deliveries into events, after their 200 has gone out. Each delivery is
+/// processed in one transaction: its events' transitions, their dedup keys and the mark
+/// "processed" commit together, so a crash halfway replays the whole delivery and a
+/// finished one is never replayed.
+final class InboxProcessor {
+    /// Deliveries handled per turn of the loop, so a backlog after an outage cannot hold
+    /// the loop (and new webhooks' answers) for long.
+    static let deliveriesPerTurn = 64
+
+    private let journal: Journal
+    private let calls: CallController
+    private let phoneNumberID: String?
+    private let log = Logger("inbox")
+    private var scheduled = false
+    private let loop: EventLoop
+    let events: Metrics.Family
+    let undecodable: Metrics.Family
+
+    init(journal: Journal, calls: CallController, phoneNumberID: String?, loop: EventLoop, metrics: Metrics) {
+        self.journal = journal
+        self.calls = calls
+        self.phoneNumberID = phoneNumberID
+        self.loop = loop
+        events = metrics.counter("callbox_webhook_events_total", "Events decoded from webhook deliveries, by kind; duplicates are redeliveries already seen.", labels: ["kind"])
+        for kind in ["call_connect", "call_terminate", "call_status", "message", "message_status", "system_errors", "unknown", "duplicate", "other_number", "invalid"] {
+            events.increment(kind, by: 0)
+        }
+        undecodable = metrics.counter("callbox_webhooks_undecodable_total", "Signed deliveries kept raw because they could not be decoded.")
+        undecodable.increment(by: 0)
+    }
+
+    /// Processes soon, on the loop, after the current callbacks.
+    func schedule() {
+        guard !scheduled else { return }
+        scheduled = true
+        loop.schedule(afterMilliseconds: 0) { [weak self] in
+            self?.scheduled = false
+            self?.processPending()
+        }
+    }
+
+    func processPending() {
+        let pending: [InboxDelivery]
+        do {
+            pending = try journal.inbox.pending(limit: Self.deliveriesPerTurn)
+        } catch {
+            log.error("cannot read the inbox", ["error": "\(error)"])
+            return
+        }
+        for delivery in pending { process(delivery) }
+        if pending.count == Self.deliveriesPerTurn { schedule() }
+    }
+
+    private func process(_ delivery: InboxDelivery) {
+        let now = Instant(unixMilliseconds: WallClock.milliseconds())
+        let decoded: WebhookDelivery
+        do {
+            decoded = try WebhookDelivery.decode(delivery.body)
+        } catch {
+            undecodable.increment()
+            log.warning("delivery kept undecodable", ["inbox": "\(delivery.id)", "error": error.description])
+            try? journal.inbox.markUndecodable(id: delivery.id, error: error.description, at: now)
+            return
+        }
+        do {
+            try journal.transaction {
+                for rejected in decoded.rejected {
+                    events.increment("invalid")
+                    log.warning("delivery item skipped", ["inbox": "\(delivery.id)", "error": rejected.description])
+                }
+                for event in decoded.events { try dispatch(event, at: now) }
+                try journal.inbox.markProcessed(id: delivery.id, at: now)
+            }
+            calls.runPendingEffects()
+        } catch {
+            log.error("delivery processing failed; it stays pending", ["inbox": "\(delivery.id)", "error": "\(error)"])
+            try? journal.inbox.markFailed(id: delivery.id, error: "\(error)", at: now)
+        }
+    }
+
+    private func dispatch(_ event: WebhookEvent, at now: Instant) throws {
+        if let wanted = phoneNumberID, let number = event.source.phoneNumberID, number != wanted {
+            events.increment("other_number")
+            log.notice("event for another business number ignored", ["phone_number_id": number])
+            return
+        }
+        if let key = event.dedupKey, try !journal.eventKeys.rememberEvent(key: key, at: now) {
+            events.increment("duplicate")
+            return
+        }
+        switch event {
+        case let .call(call):
+            try dispatch(call, at: now)
+        case let .callStatus(update):
+            events.increment("call_status")
+            guard let id = CallId(update.id) else { return invalid("call id", update.id) }
+            let status: CallStatus
+            switch update.status {
+            case .ringing: status = .ringing
+            case .accepted: status = .accepted
+            case .rejected: status = .rejected
+            case let .other(text):
+                log.notice("unknown call status ignored", ["call": update.id, "status": text])
+                return
+            }
+            try calls.apply(.status(id, status), at: now)
+        case let .message(message):
+            events.increment("message")
+            log.info("message received", ["wamid": message.id, "type": message.type])
+        case let .messageStatus(status):
+            events.increment("message_status")
+            log.info("message status", ["wamid": status.id, "status": status.status.text])
+        case let .systemErrors(_, errors):
+            events.increment("system_errors")
+            for error in errors { log.warning("Meta reported an error", ["code": "\(error.code)", "message": error.message ?? ""]) }
+        case let .unknown(source, _):
+            events.increment("unknown")
+            log.notice("unknown webhook kind stored", ["field": source.field])
+        }
+    }
+
+    private func dispatch(_ call: CallWebhook, at now: Instant) throws {
+        guard let id = CallId(call.id) else { return invalid("call id", call.id) }
+        switch call.event {
+        case let .connect(session) where session.sdpType == .offer:
+            events.increment("call_connect")
+            guard let from = PhoneNumber(call.from ?? ""), let to = PhoneNumber(call.to ?? "") else {
+                return invalid("caller number", call.from ?? "")
+            }
+            let connect = IncomingConnect(id: id, from: from, to: to, timestamp: Instant(unixSeconds: call.timestamp))
+            try calls.apply(.incomingConnect(connect), at: now,
+                            session: .opened(direction: .inbound, remote: from, business: to, offeredAt: now,
+                                             offerSDP: session.sdp, callerName: call.contact?.name))
+        case let .connect(session):
+            events.increment("call_connect")
+            try calls.apply(.remoteAnswer(id), at: now, session: .remoteAnswer(sdp: session.sdp))
+        case let .terminate(termination):
+            events.increment("call_terminate")
+            let status: TerminateStatus = termination.outcomes.contains(.failed) ? .failed
+                : termination.outcomes.contains(.rejected) ? .rejected : .completed
+            try calls.apply(.terminated(Termination(
+                id: id, status: status, duration: termination.duration.map { .seconds($0) },
+                startedAt: termination.startTime.map { Instant(unixSeconds: $0) },
+                endedAt: termination.endTime.map { Instant(unixSeconds: $0) })), at: now)
+        }
+    }
+
+    private func invalid(_ what: String, _ value: String) {
+        events.increment("invalid")
+        log.warning("event with an unusable \(what) skipped", ["value": String(value.prefix(120))])
+    }
+}

@@ -1,0 +1,184 @@
+import CallCore
+import Runtime
+import WhatsApp
+
+/// `graph_url = sandbox`: a fake Graph API inside the box, for demos and trials without a
+/// Meta account. It checks each request as Meta would (`GraphCallActionRequest`), answers
+/// with Meta's shapes after a short delay, keeps the last requests for `/dev/sandbox`, and
+/// sends back the webhooks Meta would send (a terminate after reject/terminate; ringing,
+/// the SDP answer and acceptance after connect), signed, through the box's own intake.
+final class SandboxGraph: GraphTransport {
+    /// The sandbox's business number, used when the config names none.
+    static let phoneNumberID = "100000000000001"
+    static let businessNumber = "15550001234"
+    static let wabaID = "100000000000002"
+    /// Meta answers call actions in a few hundred milliseconds.
+    static let answerDelayMilliseconds: Int64 = 150
+    static let keptRequests = 50
+
+    private let loop: EventLoop
+    private let webhookURL: String
+    private let appSecret: [UInt8]
+    private let webhookClient: HTTPClient
+    private let log = Logger("sandbox-graph")
+    private var nextCall = 1
+    private var nextMessage = 1
+    private(set) var recent: [JSONValue] = []
+
+    init(loop: EventLoop, webhookURL: String, appSecret: String) {
+        self.loop = loop
+        self.webhookURL = webhookURL
+        self.appSecret = Array(appSecret.utf8)
+        webhookClient = HTTPClient(loop: loop)
+    }
+
+    func send(_ request: HTTPClientRequest, completion: @escaping HTTPClient.Completion) {
+        let path = request.url.drop { $0 != "/" }.dropFirst(2).drop { $0 != "/" }
+        let (status, body, followUp) = answer(method: request.method, path: String(path),
+                                              authorization: request.headers.first { $0.name == "Authorization" }?.value,
+                                              body: request.body)
+        loop.schedule(afterMilliseconds: Self.answerDelayMilliseconds) {
+            completion(.success(HTTPClientResponse(status: status, body: body, headers: [("content-type", "application/json")])))
+            followUp?()
+        }
+    }
+
+    private func answer(method: String, path: String, authorization: String?, body: [UInt8])
+        -> (Int, [UInt8], (() -> Void)?) {
+        let parsed: GraphCallActionRequest
+        do {
+            parsed = try GraphCallActionRequest.parse(method: method, path: path, authorization: authorization, body: body)
+        } catch {
+            log.warning("refused like Meta would", ["path": path, "error": "\(error)"])
+            keep(["path": .string(path), "refused": .string("\(error)")])
+            return (400, Self.errorEnvelope(code: 100, message: "Invalid parameter", details: "\(error)"), nil)
+        }
+        keep(["path": .string(path), "request": (try? JSONParser.parse(body)) ?? .null])
+        log.info("request", ["summary": parsed.summary])
+        switch parsed.kind {
+        case let .callAction(action, callID, to):
+            switch action {
+            case "connect":
+                let id = "wacid.SANDBOX\(nextCall)"
+                nextCall += 1
+                return (200, JSONWriter.encode(["messaging_product": "whatsapp", "calls": [["id": .string(id)]]]),
+                        { [weak self] in self?.playOutboundCall(id: id, to: to ?? "") })
+            case "reject", "terminate":
+                let id = callID ?? ""
+                return (200, Self.success, { [weak self] in
+                    self?.deliver(self?.terminate(id: id, status: action == "reject" ? "FAILED" : "COMPLETED"))
+                })
+            default:
+                return (200, Self.success, nil)
+            }
+        case let .message(to):
+            let id = "wamid.SANDBOX\(nextMessage)"
+            nextMessage += 1
+            return (200, JSONWriter.encode(["messaging_product": "whatsapp",
+                                            "contacts": [["input": .string(to), "wa_id": .string(to)]],
+                                            "messages": [["id": .string(id)]]]), nil)
+        case .permissions:
+            return (200, JSONWriter.encode(["messaging_product": "whatsapp", "permission": ["status": "no_permission"],
+                                            "actions": []]), nil)
+        }
+    }
+
+    private static let success = JSONWriter.encode(["messaging_product": "whatsapp", "success": true])
+
+    private static func errorEnvelope(code: Int64, message: String, details: String) -> [UInt8] {
+        JSONWriter.encode(["error": ["message": .string("(#\(code)) \(message)"), "type": "OAuthException",
+                                     "code": .integer(code), "error_data": ["messaging_product": "whatsapp", "details": .string(details)],
+                                     "fbtrace_id": "Sandbox"]])
+    }
+
+    private func keep(_ entry: JSONValue) {
+        recent.append(entry)
+        if recent.count > Self.keptRequests { recent.removeFirst(recent.count - Self.keptRequests) }
+    }
+
+    /// What Meta does after `connect`: the user's phone rings, they pick up.
+    private func playOutboundCall(id: String, to: String) {
+        loop.schedule(afterMilliseconds: 500) { [weak self] in self?.deliver(self?.status(id: id, to: to, "RINGING")) }
+        loop.schedule(afterMilliseconds: 2_000) { [weak self] in self?.deliver(self?.connectAnswer(id: id, to: to)) }
+        loop.schedule(afterMilliseconds: 2_200) { [weak self] in self?.deliver(self?.status(id: id, to: to, "ACCEPTED")) }
+    }
+
+    private func deliver(_ payload: JSONValue?) {
+        guard let payload else { return }
+        let body = JSONWriter.encode(payload)
+        let signature = WebhookSignature.sign(body: body, appSecret: appSecret)
+        webhookClient.send(HTTPClientRequest(method: "POST", url: webhookURL, headers: [
+            ("Content-Type", "application/json"), (WebhookSignature.headerName, signature),
+        ], body: body)) { [log] result in
+            if case let .failure(error) = result { log.warning("webhook to the box failed", ["error": "\(error)"]) }
+        }
+    }
+
+    private var nowText: JSONValue { .string(String(WallClock.milliseconds() / 1_000)) }
+
+    private func envelope(_ value: [JSONMember]) -> JSONValue {
+        var members = [JSONMember("messaging_product", "whatsapp"),
+                       JSONMember("metadata", ["display_phone_number": .string(Self.businessNumber),
+                                               "phone_number_id": .string(Self.phoneNumberID)])]
+        members += value
+        return ["object": "whatsapp_business_account",
+                "entry": [["id": .string(Self.wabaID), "changes": [["field": "calls", "value": .object(members)]]]]]
+    }
+
+    private func status(id: String, to: String, _ status: String) -> JSONValue {
+        envelope([JSONMember("statuses", [["id": .string(id), "type": "call", "status": .string(status),
+                                           "timestamp": nowText, "recipient_id": .string(to)]])])
+    }
+
+    private func connectAnswer(id: String, to: String) -> JSONValue {
+        envelope([JSONMember("calls", [["id": .string(id), "from": .string(Self.businessNumber), "to": .string(to),
+                                        "event": "connect", "timestamp": nowText, "direction": "BUSINESS_INITIATED",
+                                        "session": ["sdp_type": "answer", "sdp": .string(SandboxSDP.answer)]]])])
+    }
+
+    private func terminate(id: String, status: String) -> JSONValue {
+        envelope([JSONMember("calls", [["id": .string(id), "from": .string(Self.businessNumber), "event": "terminate",
+                                        "timestamp": nowText, "status": .string(status)]])])
+    }
+}
+
+/// Meta-shaped SDP (spec §6.1) for the sandbox and `callbox simulate`: ice-lite, one IPv4
+/// and one IPv6 host candidate, one sha-256 fingerprint, Opus 111 and telephone-event 126.
+enum SandboxSDP {
+    static func offer(sessionID: Int64) -> String {
+        lines(["v=0", "o=- \(sessionID) 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE audio",
+               "a=msid-semantic: WMS 3b1f7c2e-5d", "a=ice-lite", "m=audio 3480 UDP/TLS/RTP/SAVPF 111 126",
+               "c=IN IP4 157.240.19.130", "a=rtcp:9 IN IP4 0.0.0.0",
+               "a=candidate:1146283461 1 udp 2113937151 157.240.19.130 3480 typ host generation 0 network-cost 50",
+               "a=candidate:2389746142 1 udp 2113939711 2a03:2880:f22d:c4:face:b00c:0:167 3480 typ host generation 0 network-cost 50",
+               "a=ice-ufrag:W8qG", "a=ice-pwd:Yq1hTmZyRbW2kB4tVf7pD9xL",
+               "a=fingerprint:sha-256 7B:8B:F0:65:5F:78:E2:51:3B:AC:6F:F3:3F:46:1B:35:DC:B8:5F:64:1A:24:C2:43:F0:A1:58:D0:A1:2C:19:08",
+               "a=setup:actpass", "a=mid:audio", "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level", "a=sendrecv",
+               "a=rtcp-mux", "a=rtpmap:111 opus/48000/2", "a=rtcp-fb:111 transport-cc",
+               "a=fmtp:111 minptime=10;useinbandfec=1", "a=rtpmap:126 telephone-event/8000", "a=ssrc:2711418412 cname:meta-relay"])
+    }
+
+    static var answer: String {
+        offer(sessionID: 1).replacingFirst("a=setup:actpass", with: "a=setup:active").replacingFirst("a=mid:audio", with: "a=mid:0")
+    }
+
+    /// An answer a business endpoint could give (active, no ice-lite), for `simulate answer`.
+    static let businessAnswer = lines([
+        "v=0", "o=- 4611731400430051336 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE audio",
+        "m=audio 9 UDP/TLS/RTP/SAVPF 111 126", "c=IN IP4 0.0.0.0", "a=ice-ufrag:box1", "a=ice-pwd:boxpasswordboxpassword12",
+        "a=fingerprint:sha-256 AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99",
+        "a=setup:active", "a=mid:audio", "a=sendrecv", "a=rtcp-mux", "a=rtpmap:111 opus/48000/2",
+        "a=fmtp:111 minptime=10;useinbandfec=1", "a=rtpmap:126 telephone-event/8000"])
+
+    /// The same endpoint offering (actpass), for `simulate dial`.
+    static var businessOffer: String { businessAnswer.replacingFirst("a=setup:active", with: "a=setup:actpass") }
+
+    private static func lines(_ lines: [String]) -> String { lines.joined(separator: "\r\n") + "\r\n" }
+}
+
+extension String {
+    func replacingFirst(_ target: String, with replacement: String) -> String {
+        guard let range = range(of: target) else { return self }
+        return replacingCharacters(in: range, with: replacement)
+    }
+}
