@@ -2,8 +2,9 @@
 /// method empties it first, keeping its storage, so handling an event allocates nothing as
 /// long as the caller keeps no other copy of the buffer alive.
 public struct ActionBuffer: RandomAccessCollection, Sendable {
-    /// Most actions one event produces. The longest sequence today is 7 (hang-up during
-    /// dialing resolved by the connect response); the rest is headroom, checked by the tests.
+    /// Most actions one event may produce. The longest sequence today is 6, a call ending:
+    /// journal, Graph request, stop ringing or media, cancel timer, record, notify. The rest
+    /// is headroom; the tests check every transition against it.
     public static let perEventCapacity = 16
 
     private var storage: ContiguousArray<CallAction>

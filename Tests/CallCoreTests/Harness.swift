@@ -29,6 +29,7 @@ struct Harness {
     func slot(_ handle: CallHandle) -> CallSlot? { table.slot(handle) }
 
     /// An incoming connect stamped now.
+    @discardableResult
     mutating func ringIn(_ id: CallId = inboundId) -> CallHandle {
         send(.incomingConnect(IncomingConnect(id: id, from: user, to: business, timestamp: now)))
         return table.slot(for: id)!.handle
