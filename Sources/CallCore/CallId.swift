@@ -43,19 +43,13 @@ public struct CallId: Hashable, Sendable, CustomStringConvertible {
     }
 
     public static func == (a: CallId, b: CallId) -> Bool {
-        // Unused bytes are always zero, so whole words compare correctly.
-        a.length == b.length && withUnsafeBytes(of: a.words) { left in
-            withUnsafeBytes(of: b.words) { right in
-                var offset = 0
-                while offset < Int(a.length) {
-                    if left.load(fromByteOffset: offset, as: UInt64.self) != right.load(fromByteOffset: offset, as: UInt64.self) {
-                        return false
-                    }
-                    offset += 8
-                }
-                return true
-            }
-        }
+        // Unused bytes are always zero, so comparing every word is exact; spelled out
+        // because this runs for every slot and every remembered id on each webhook.
+        a.length == b.length
+            && a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2
+            && a.words.3 == b.words.3 && a.words.4 == b.words.4 && a.words.5 == b.words.5
+            && a.words.6 == b.words.6 && a.words.7 == b.words.7 && a.words.8 == b.words.8
+            && a.words.9 == b.words.9 && a.words.10 == b.words.10 && a.words.11 == b.words.11
     }
 
     public func hash(into hasher: inout Hasher) {

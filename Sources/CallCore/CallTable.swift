@@ -6,13 +6,14 @@ public struct CallTable: Sendable {
     var slots: ContiguousArray<CallSlot?>
     /// Per slot, the generation the next call in it gets; survives the slot being emptied.
     var generations: ContiguousArray<UInt32>
-    public internal(set) var recentlyEnded = RecentlyEndedCalls()
+    public internal(set) var recentlyEnded: RecentlyEndedCalls
     public internal(set) var counters = CallCounters()
 
     public init(policy: CallPolicy = CallPolicy()) {
         self.policy = policy
         slots = ContiguousArray(repeating: nil, count: policy.maxCalls)
         generations = ContiguousArray(repeating: 0, count: policy.maxCalls)
+        recentlyEnded = RecentlyEndedCalls(for: policy)
     }
 
     public var liveCount: Int {

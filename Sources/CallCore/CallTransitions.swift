@@ -184,7 +184,7 @@ extension CallTable {
             startMedia(index, &actions)
             arm(index, .noMediaGuard, at: now + policy.noMediaGuard, &actions)
             return notify(index, &actions)
-        case (.answering, .preAccept, .alreadyEnded?), (.answering, .accept, .alreadyEnded?):
+        case (.answering(.preAccepting), .preAccept, .alreadyEnded?), (.answering(.accepting), .accept, .alreadyEnded?):
             return finish(index, .failed, .graphFailure(.alreadyEnded), kind, now, &actions)
         case (.answering(.accepting), .accept, .ambiguous?):
             // The accept may have taken effect, and an answered call is ended with terminate.

@@ -3,27 +3,35 @@
 /// The oldest id is forgotten first; connects older than `staleConnectAge` are refused anyway,
 /// so the ring only has to cover the ids ended within that age.
 public struct RecentlyEndedCalls: Sendable {
-    /// Ids remembered. A box with 8 slots ends far fewer than 256 calls per minute.
-    public static let capacity = 256
+    /// Fewest ids remembered: a box with the default 8 slots ends far fewer than 256 calls a minute.
+    public static let minimumCapacity = 256
+    /// Ids remembered per call slot, for tables large enough to end more calls than that.
+    public static let idsPerSlot = 4
 
+    public let capacity: Int
     private var ids: ContiguousArray<CallId>
     private var next = 0
 
-    public init() {
+    public init(capacity: Int) {
+        self.capacity = capacity
         ids = ContiguousArray()
-        ids.reserveCapacity(RecentlyEndedCalls.capacity)
+        ids.reserveCapacity(capacity)
+    }
+
+    public init(for policy: CallPolicy) {
+        self.init(capacity: max(RecentlyEndedCalls.minimumCapacity, policy.maxCalls * RecentlyEndedCalls.idsPerSlot))
     }
 
     public var count: Int { ids.count }
 
     public mutating func remember(_ id: CallId) {
         guard !contains(id) else { return }
-        if ids.count < RecentlyEndedCalls.capacity {
+        if ids.count < capacity {
             ids.append(id)
         } else {
             ids[next] = id
         }
-        next = (next + 1) % RecentlyEndedCalls.capacity
+        next = (next + 1) % capacity
     }
 
     public func contains(_ id: CallId) -> Bool {

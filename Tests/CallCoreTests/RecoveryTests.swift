@@ -139,13 +139,19 @@ private func recovered(_ snapshots: [CallSnapshot], at now: Instant) throws -> (
         #expect(h.table.slot(b)?.events == 1)
     }
 
+    @Test func recentlyEndedGrowsWithTheTable() {
+        #expect(RecentlyEndedCalls(for: CallPolicy(maxCalls: 100)).capacity == 400)
+    }
+
     @Test func recentlyEndedForgetsTheOldestFirst() {
-        var ring = RecentlyEndedCalls()
-        let ids = (0...RecentlyEndedCalls.capacity).map { CallId("wacid.\($0)")! }
+        var ring = RecentlyEndedCalls(for: CallPolicy())
+        #expect(ring.capacity == RecentlyEndedCalls.minimumCapacity)
+        let ids = (0...ring.capacity).map { CallId("wacid.\($0)")! }
         for id in ids { ring.remember(id) }
-        #expect(ring.count == RecentlyEndedCalls.capacity)
+        ring.remember(ids[ring.capacity])
+        #expect(ring.count == ring.capacity)
         #expect(!ring.contains(ids[0]))
         #expect(ring.contains(ids[1]))
-        #expect(ring.contains(ids[RecentlyEndedCalls.capacity]))
+        #expect(ring.contains(ids[ring.capacity]))
     }
 }
