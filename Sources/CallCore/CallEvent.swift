@@ -105,6 +105,14 @@ public struct Termination: Hashable, Sendable {
         self.startedAt = startedAt
         self.endedAt = endedAt
     }
+
+    /// The duration Meta counts: `duration`, else `end_time - start_time`; nil when the call
+    /// was never picked up.
+    public var billedDuration: TimeSpan? {
+        if let duration { return duration }
+        guard let startedAt, let endedAt else { return nil }
+        return endedAt - startedAt
+    }
 }
 
 public struct Dial: Hashable, Sendable {

@@ -118,7 +118,7 @@ extension CallTable {
             return refuse(.notAllowedInState, kind, slot: index, &actions)
         }
         // No terminate goes back: the far end already ended the call (spec §3.3).
-        return finish(index, outcome, reason, kind, now, duration: termination.duration, &actions)
+        return finish(index, outcome, reason, kind, now, duration: termination.billedDuration, &actions)
     }
 
     mutating func answer(_ answerer: Answerer, _ index: Int, _ now: Instant, _ actions: inout ActionBuffer) -> CallHandle? {

@@ -111,6 +111,30 @@ private func request(_ id: CallId, _ call: CallHandle?, _ action: GraphCallActio
         #expect(h.table.counters.calls(in: .missed) == 1)
     }
 
+    @Test(arguments: [
+        (Termination(id: inboundId, status: .completed, duration: .seconds(90), startedAt: start, endedAt: start + .seconds(95)), TimeSpan.seconds(90)),
+        (Termination(id: inboundId, status: .completed, startedAt: start + .seconds(2), endedAt: start + .seconds(62)), .seconds(60)),
+        (Termination(id: inboundId, status: .completed, endedAt: start + .seconds(62)), .seconds(40)),
+    ])
+    func theRecordPrefersMetasDuration(termination: Termination, duration: TimeSpan) {
+        var h = Harness()
+        h.ringIn()
+        h.send(.answer(.id(inboundId), .handset))
+        h.send(ok(inboundId, .preAccept))
+        h.send(ok(inboundId, .accept(reusingPreAcceptSDP: true)))
+        h.advance(.seconds(40))
+        #expect(h.send(.terminated(termination)).records.map(\.duration) == [duration])
+    }
+
+    @Test func liveCallsCanBeListedForMetricsAndTheWidget() {
+        var h = Harness()
+        h.ringIn()
+        h.dialOut()
+        var names: [CallState.Name] = []
+        h.table.forEachLiveCall { names.append($0.state.name) }
+        #expect(names == [.ringing, .dialing])
+    }
+
     @Test func declineRejectsAtMeta() {
         var h = Harness()
         let call = h.ringIn()

@@ -35,6 +35,7 @@ struct Harness {
         return table.slot(for: id)!.handle
     }
 
+    @discardableResult
     mutating func dialOut(by: Answerer = .handset) -> CallHandle {
         table.dial(user, from: business, by: by, at: now, into: &actions)!
     }

@@ -163,7 +163,7 @@ func event(_ fixture: EventFixture, for built: Built) -> CallEvent {
         let expectation = expected[state]![column]
         let before = built.harness.table.counters
         let actions = built.harness.send(event(eventFixture, for: built))
-        #expect(actions.count <= ActionBuffer.perEventCapacity)
+        #expect(actions.count <= 6, "the longest sequence ActionBuffer documents")
 
         switch expectation {
         case .refused(let reason):
