@@ -18,7 +18,7 @@ public enum RefusalReason: String, Hashable, Sendable, CaseIterable {
 }
 
 /// A refusal with enough context for one log line.
-public struct Refusal: Hashable, Sendable {
+public struct Refusal: Hashable, Sendable, CustomStringConvertible {
     public var reason: RefusalReason
     public var event: CallEvent.Kind
     /// The state the call was in, for `notAllowedInState` and `duplicateEvent`.
@@ -32,5 +32,16 @@ public struct Refusal: Hashable, Sendable {
         self.state = state
         self.id = id
         self.handle = handle
+    }
+
+    /// One log line: `refused terminate for wacid.X (call 0.3, ending): duplicate_event`.
+    public var description: String {
+        var subject = ""
+        if let id { subject += " for \(id)" }
+        var context: [String] = []
+        if let handle { context.append("call \(handle)") }
+        if let state { context.append(state.name.rawValue) }
+        if !context.isEmpty { subject += " (" + context.joined(separator: ", ") + ")" }
+        return "refused \(event.rawValue)\(subject): \(reason.rawValue)"
     }
 }

@@ -163,6 +163,14 @@ private func request(_ id: CallId, _ call: CallHandle?, _ action: GraphCallActio
         #expect(h.table.liveCount == 1)
     }
 
+    @Test func aRefusalReadsAsOneLogLine() {
+        var h = Harness()
+        let call = h.ringIn()
+        let refusal = h.send(.hangup(.handle(call))).compactMap { if case .refuse(let r) = $0 { r } else { nil } }
+        #expect(refusal.map(\.description) == ["refused hangup for \(inboundId) (call 0.0, ringing): not_allowed_in_state"])
+        #expect(Refusal(reason: .staleTimer, event: .timerFired).description == "refused timer_fired: stale_timer")
+    }
+
     @Test func statusForAnUnknownCallIsRefused() {
         var h = Harness()
         #expect(h.send(.status(outboundId, .ringing)) == [.refuse(Refusal(reason: .unknownCall, event: .status, id: outboundId))])
