@@ -17,7 +17,7 @@ public struct CallSlot: Hashable, Sendable {
     /// True once `startMedia` was emitted, so exactly one `stopMedia` follows.
     public internal(set) var mediaStarted: Bool
     public internal(set) var timer: ArmedTimer?
-    /// Events this call accepted, for logs and `/metrics`.
+    /// Events this call accepted, the one that created it included, for logs and `/metrics`.
     public internal(set) var events: UInt32
     var timerGeneration: UInt32
 }

@@ -154,7 +154,7 @@ extension CallTable {
             handle: CallHandle(slot: UInt16(index), generation: generations[index]),
             id: id, direction: direction, remote: remote, business: business, state: state,
             offeredAt: offeredAt, answeredAt: nil, answerer: answerer, endReason: nil,
-            mediaStarted: false, timer: nil, events: 0, timerGeneration: 0)
+            mediaStarted: false, timer: nil, events: 1, timerGeneration: 0)
         counters.enter(state.name)
         return index
     }

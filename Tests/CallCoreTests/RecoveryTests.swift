@@ -136,7 +136,7 @@ private func recovered(_ snapshots: [CallSnapshot], at now: Instant) throws -> (
         #expect(h.table.counters.calls(in: .missed) == 1)
         #expect(h.table.counters.refusals(.recentlyEnded) == 1)
         #expect(h.table.counters.refusals(.unknownCall) == 1)
-        #expect(h.table.slot(b)?.events == 1)
+        #expect(h.table.slot(b)?.events == 2)
     }
 
     @Test func recentlyEndedGrowsWithTheTable() {
