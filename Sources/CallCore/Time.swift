@@ -17,7 +17,7 @@ public struct TimeSpan: Comparable, Hashable, Sendable, CustomStringConvertible 
     public static func + (a: TimeSpan, b: TimeSpan) -> TimeSpan { TimeSpan(milliseconds: a.milliseconds + b.milliseconds) }
     public static func * (a: TimeSpan, n: Int64) -> TimeSpan { TimeSpan(milliseconds: a.milliseconds * n) }
 
-    /// The shortest exact config spelling: `45s`, `24h`, `7d`, `1500ms`.
+    /// The shortest exact config spelling: `45s`, `36h`, `7d` (so 24 hours is `1d`), `1500ms`.
     public var description: String {
         let units: [(Int64, String)] = [(86_400_000, "d"), (3_600_000, "h"), (60_000, "m"), (1_000, "s")]
         for (size, suffix) in units where milliseconds != 0 && milliseconds % size == 0 {

@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct TimeSpanTests {
     @Test(arguments: [
-        (TimeSpan.seconds(45), "45s"), (.hours(24), "24h"), (.days(7), "7d"),
+        (TimeSpan.seconds(45), "45s"), (.hours(24), "1d"), (.hours(36), "36h"), (.days(7), "7d"),
         (.milliseconds(1500), "1500ms"), (.minutes(90), "90m"), (.zero, "0ms"),
     ])
     func spellsTheShortestExactUnit(span: TimeSpan, text: String) {

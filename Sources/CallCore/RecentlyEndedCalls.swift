@@ -1,0 +1,40 @@
+/// Ids of calls that ended or were refused a moment ago, so a late or redelivered connect
+/// does not ring again (spec §1.3: a retried `connect` can arrive after `terminate`).
+/// The oldest id is forgotten first; connects older than `staleConnectAge` are refused anyway,
+/// so the ring only has to cover the ids ended within that age.
+public struct RecentlyEndedCalls: Sendable {
+    /// Fewest ids remembered: a box with the default 8 slots ends far fewer than 256 calls a minute.
+    public static let minimumCapacity = 256
+    /// Ids remembered per call slot, for tables large enough to end more calls than that.
+    public static let idsPerSlot = 4
+
+    public let capacity: Int
+    private var ids: ContiguousArray<CallId>
+    private var next = 0
+
+    public init(capacity: Int) {
+        self.capacity = capacity
+        ids = ContiguousArray()
+        ids.reserveCapacity(capacity)
+    }
+
+    public init(for policy: CallPolicy) {
+        self.init(capacity: max(RecentlyEndedCalls.minimumCapacity, policy.maxCalls * RecentlyEndedCalls.idsPerSlot))
+    }
+
+    public var count: Int { ids.count }
+
+    public mutating func remember(_ id: CallId) {
+        guard !contains(id) else { return }
+        if ids.count < capacity {
+            ids.append(id)
+        } else {
+            ids[next] = id
+        }
+        next = (next + 1) % capacity
+    }
+
+    public func contains(_ id: CallId) -> Bool {
+        ids.contains(id)
+    }
+}

@@ -1,0 +1,71 @@
+import Testing
+@testable import CallCore
+
+@Suite struct CallIdTests {
+    @Test(arguments: [
+        "wacid.HBgLMzQ2MDAxMTEyMjIVAgASGCBBQjEy",
+        "x",
+        "wacid.~!#$%&'()*+,-./:;<=>?@[]^_`{|}",
+        String(repeating: "a", count: CallId.maxLength),
+    ])
+    func acceptsPrintableASCIIUpToTheLimit(text: String) {
+        let id = CallId(text)
+        #expect(id?.description == text)
+        #expect(id?.count == text.utf8.count)
+    }
+
+    @Test(arguments: [
+        "", String(repeating: "a", count: CallId.maxLength + 1), "wacid. space", "wacid.tab\t",
+        "wacid.new\nline", "wacid.é", "wacid.\u{7F}", "wacid.\0",
+    ])
+    func refusesWhatCannotBeAMetaId(text: String) {
+        #expect(CallId(text) == nil)
+    }
+
+    @Test func bytesAndStringsMakeTheSameValue() {
+        let fromBytes = CallId(bytes: Array("wacid.ABC".utf8))
+        #expect(fromBytes == CallId("wacid.ABC"))
+        #expect(Set([fromBytes, CallId("wacid.ABC"), CallId("wacid.ABD")]).count == 2)
+    }
+
+    @Test func aPrefixIsADifferentId() {
+        #expect(CallId("wacid.ABC") != CallId("wacid.ABCD"))
+        #expect(CallId(String(repeating: "a", count: 95)) != CallId(String(repeating: "a", count: 96)))
+    }
+
+    @Test func bytesAreLentWithoutCopying() {
+        let id = CallId("wacid.XYZ")!
+        #expect(id.withUTF8 { Array($0) } == Array("wacid.XYZ".utf8))
+    }
+}
+
+@Suite struct PhoneNumberTests {
+    @Test(arguments: [
+        ("34600111222", "34600111222"),
+        ("+34 600 111 222", "34600111222"),
+        ("0034 600-111-222", "34600111222"),
+        ("+44 (20) 7183-8750", "442071838750"),
+        ("(0034) 600 111 222", "34600111222"),
+        ("0 600", "0600"),
+        ("+0034600", "0034600"),
+        ("00" + String(repeating: "9", count: PhoneNumber.maxDigits), String(repeating: "9", count: PhoneNumber.maxDigits)),
+        (String(repeating: "1", count: PhoneNumber.maxDigits), String(repeating: "1", count: PhoneNumber.maxDigits)),
+    ])
+    func normalisesWhatPeopleType(text: String, digits: String) {
+        #expect(PhoneNumber(text)?.description == digits)
+    }
+
+    @Test(arguments: [
+        "", "+", "00", " - ", "34a600", "34.600.111", "34+600", "++34", "+34/600", "３４",
+        String(repeating: "1", count: PhoneNumber.maxDigits + 1), "wacid.1",
+    ])
+    func refusesAnythingElse(text: String) {
+        #expect(PhoneNumber(text) == nil)
+    }
+
+    @Test func spellingsOfOneNumberAreEqual() {
+        let numbers: Set = [PhoneNumber("+34 600 111 222"), PhoneNumber("0034600111222"), PhoneNumber(bytes: Array("34600111222".utf8))]
+        #expect(numbers.count == 1)
+        #expect(PhoneNumber("3460011122") != PhoneNumber("34600111222"))
+    }
+}
