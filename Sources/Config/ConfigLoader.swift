@@ -35,6 +35,11 @@ public enum ConfigLoader {
         let box = BoxSettings.read(&boxReader, configDirectory: directory)
         var httpReader = check.reader(ConfigSchema.http)
         let http = HTTPSettings.read(&httpReader, configDirectory: directory)
+        // Meta delivers webhooks and HubSpot frames the widget only over HTTPS.
+        if !whatsapp.isSandbox, let url = http.publicURL, !url.isSecure {
+            httpReader.report(httpReader.line(of: "public_url"),
+                              "public_url must be https:// unless [whatsapp] graph_url = sandbox: Meta and HubSpot only reach a box over HTTPS")
+        }
         var hubspotReader = check.reader(ConfigSchema.hubspot)
         let hubspot = HubSpotSettings.read(&hubspotReader)
         var permissionsReader = check.reader(ConfigSchema.permissions)

@@ -126,6 +126,16 @@ import Testing
         #expect(try HTTPURL.parse("HTTPS://Box.Example:8443/callbox/").get().description == "https://box.example:8443/callbox")
     }
 
+    @Test func publicURLMustBeHTTPSOutsideTheSandbox() {
+        let folder = TempFolder()
+        folder.write("secrets.conf", validSecrets, mode: 0o600)
+        let plain = productionConfig.replacingFirst("listen = 127.0.0.1:0", with: "listen = 127.0.0.1:0\npublic_url = http://box.example")
+        #expect(folder.problems(plain) == [
+            "callbox.conf:8: public_url must be https:// unless [whatsapp] graph_url = sandbox: Meta and HubSpot only reach a box over HTTPS",
+        ])
+        #expect(folder.problems(plain.replacingFirst("http://", with: "https://")) == [])
+    }
+
     @Test func graphVersion() throws {
         #expect(problems("", base: sandboxConfig + "graph_version = 24\n") == [
             "callbox.conf:10: bad value '24' for 'graph_version' in [whatsapp]: expected a version like v24.0 (v17.0 or later, which the Calling API needs)",
