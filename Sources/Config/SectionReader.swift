@@ -59,7 +59,8 @@ struct SectionReader {
         case .failure(let problem):
             // An inline comment is the likeliest reason a typed value is refused.
             let hint = text.contains("#") ? "; '#' starts a comment only at the beginning of a line" : ""
-            report(line, "bad value '\(Self.quoted(text))' for '\(key)' in \(label): expected \(problem.expected)\(hint)")
+            let shown = Self.unquotedKeys.contains(key) ? "" : " '\(Self.quoted(text))'"
+            report(line, "bad value\(shown) for '\(key)' in \(label): expected \(problem.expected)\(hint)")
             return nil
         }
     }
@@ -72,6 +73,10 @@ struct SectionReader {
     mutating func report(_ line: Int, _ message: String) {
         problems.append(ConfigProblem(file: file, line: line, message: message))
     }
+
+    /// Keys whose refused values are not quoted: an installer who pastes a plain password
+    /// where its hash belongs must not find it in the service's journal.
+    static let unquotedKeys: Set<String> = ["password_hash"]
 
     /// Values quoted in a message are cut short: a message is for a terminal, and a fuzzer or
     /// a pasted blob must not turn it into a page.

@@ -192,13 +192,13 @@ import Testing
             "callbox.conf:10: missing required key 'password_hash' in [agent alice]",
         ])
         #expect(problems("[agent alice]\nemail = alice@x.example\npassword_hash = plaintext\n") == [
-            "callbox.conf:12: bad value 'plaintext' for 'password_hash' in [agent alice]: expected scrypt$… or pbkdf2-sha256$… as printed by 'callbox hash-password'",
+            "callbox.conf:12: bad value for 'password_hash' in [agent alice]: expected scrypt$… or pbkdf2-sha256$… as printed by 'callbox hash-password'",
         ])
         #expect(problems("[agent]\n[agent a b]\n[agent x]\nemail = nobody\npassword_hash = pbkdf2-sha256$1$$x\n") == [
             "callbox.conf:10: [agent] needs a name, e.g. [agent alice]",
             "callbox.conf:11: bad name 'a b' in [agent …]: use letters, digits, '.', '-' or '_'",
             "callbox.conf:13: bad value 'nobody' for 'email' in [agent x]: expected an email address such as alice@example.com",
-            "callbox.conf:14: bad value 'pbkdf2-sha256$1$$x' for 'password_hash' in [agent x]: expected scrypt$… or pbkdf2-sha256$… as printed by 'callbox hash-password'",
+            "callbox.conf:14: bad value for 'password_hash' in [agent x]: expected scrypt$… or pbkdf2-sha256$… as printed by 'callbox hash-password'",
         ])
         let twice = "[agent a]\nemail = same@x.example\npassword_hash = scrypt$s$h\n[agent b]\nemail = SAME@x.example\npassword_hash = scrypt$s$h\n"
         #expect(problems(twice) == ["callbox.conf:14: email 'same@x.example' is already used by [agent a]"])
