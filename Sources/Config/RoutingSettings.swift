@@ -18,9 +18,10 @@ public struct RoutingSettings: Hashable, Sendable {
     public var ownerFirst: TimeSpan
     public var handset: HandsetRouting
 
-    /// Meta ends an unanswered call itself after about a minute; longer would ring nobody.
-    static let ringTimeouts = TimeSpan.seconds(5)...TimeSpan.minutes(5)
-    static let ownerHeadStarts = TimeSpan.zero...TimeSpan.minutes(5)
+    /// Meta gives the business about 30–60 s to accept before the caller sees "Not Answered"
+    /// (specs/whatsapp-cloud-api.md, "Rules and timing"); after 2 minutes nobody is calling.
+    static let ringTimeouts = TimeSpan.seconds(5)...TimeSpan.minutes(2)
+    static let ownerHeadStarts = TimeSpan.zero...TimeSpan.minutes(2)
 
     static func read(_ reader: inout SectionReader) -> RoutingSettings {
         let ringTimeout = reader.value("ring_timeout") { DurationValue.parse($0, within: ringTimeouts) }

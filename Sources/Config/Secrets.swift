@@ -37,6 +37,12 @@ public struct Secrets: Hashable, Sendable {
         return parse(bytes: contents.bytes, file: path, isSandbox: isSandbox)
     }
 
+    /// Values are taken literally, so quotes copied from a shell snippet would be sent to Meta.
+    private static func isQuoted(_ value: String) -> Bool {
+        guard value.count >= 2, let first = value.first, first == "\"" || first == "'" else { return false }
+        return value.last == first
+    }
+
     static func parse(bytes: [UInt8], file: String, isSandbox: Bool) -> (Secrets?, [ConfigProblem]) {
         let parsed = ConfigFile(bytes: bytes, file: file)
         var problems = parsed.problems
@@ -65,6 +71,8 @@ public struct Secrets: Hashable, Sendable {
             firstLines[entry.key] = entry.line
             if entry.value.isEmpty {
                 report(entry.line, "empty value for '\(entry.key)' in the secrets file")
+            } else if isQuoted(entry.value) {
+                report(entry.line, "the value of '\(entry.key)' is in quotes; write it without them (they would be part of the secret)")
             } else {
                 values[entry.key] = Secret(entry.value)
             }

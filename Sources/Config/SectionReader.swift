@@ -1,5 +1,7 @@
 /// Reads typed values out of one section, reporting each bad or missing value at its line.
 /// The first occurrence of a duplicated key is the one read (the duplicate is already an error).
+/// Settings readers stand in a placeholder for a refused value so reading goes on and finds
+/// the next problem; a config with any problem is never returned, so no placeholder escapes.
 struct SectionReader {
     let file: String
     /// `[routing]`, `[agent alice]`.

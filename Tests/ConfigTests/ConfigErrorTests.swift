@@ -41,8 +41,8 @@ import Testing
 
     @Test func badDuration() {
         #expect(problems("[routing]\nring_timeout = 45\nowner_first = 10 s\n") == [
-            "callbox.conf:11: bad value '45' for 'ring_timeout' in [routing]: expected a whole number and a unit (ms, s, m, h or d) from 5s to 5m",
-            "callbox.conf:12: bad value '10 s' for 'owner_first' in [routing]: expected a whole number and a unit (ms, s, m, h or d) from 0ms to 5m",
+            "callbox.conf:11: bad value '45' for 'ring_timeout' in [routing]: expected a whole number and a unit (ms, s, m, h or d) from 5s to 2m",
+            "callbox.conf:12: bad value '10 s' for 'owner_first' in [routing]: expected a whole number and a unit (ms, s, m, h or d) from 0ms to 2m",
         ])
         #expect(problems("[permissions]\ntemporary_validity = 90d\n") == [
             "callbox.conf:11: bad value '90d' for 'temporary_validity' in [permissions]: expected a whole number and a unit (ms, s, m, h or d) from 1h to 30d",

@@ -35,6 +35,7 @@ import Testing
             whatsapp_app_secret = def
             whatsapp_app_secret = ghi
             whatsapp_verify_token =
+            hubspot_access_token = "pat-quoted"
 
             """, mode: 0o600)
         #expect(folder.problems(productionConfig) == [
@@ -42,6 +43,7 @@ import Testing
             "secrets.conf:1: missing required key 'whatsapp_access_token' in the secrets file",
             "secrets.conf:3: duplicate key 'whatsapp_app_secret' in the secrets file (first set on line 2)",
             "secrets.conf:4: empty value for 'whatsapp_verify_token' in the secrets file",
+            "secrets.conf:5: the value of 'hubspot_access_token' is in quotes; write it without them (they would be part of the secret)",
         ])
     }
 
@@ -69,6 +71,7 @@ import Testing
             = \(marker)-8
             hubspot_access_token = \(marker)\u{1}9
             \(marker)_token = 10
+            hubspot_access_token = "\(marker)-11"
             """, mode: 0o600)
         let found = folder.problems(productionConfig)
         #expect(found.count >= 8)
