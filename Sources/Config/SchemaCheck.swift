@@ -1,5 +1,6 @@
 /// Applies a schema to a parsed file: unknown sections and keys (with a suggestion),
-/// duplicates, and required keys; hands each known section to its typed reader.
+/// misplaced keys and duplicates; hands each known section to a `SectionReader`, which
+/// reports missing required keys and bad values.
 struct SchemaCheck {
     let file: ConfigFile
     let schema: [SectionSchema]

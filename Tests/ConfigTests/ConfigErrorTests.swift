@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import Config
 
@@ -220,6 +221,12 @@ import Testing
         #expect(missing == ["/nonexistent/callbox.conf:1: cannot read: No such file or directory"])
         let folder = TempFolder()
         #expect(ConfigCheck.problems(path: folder.path).map(\.description) == ["\(folder.path):1: cannot read: not a regular file"])
+        // A FIFO is refused at once instead of blocking the loader until someone writes to it.
+        let fifo = folder.path + "/fifo.conf"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(ConfigCheck.problems(path: fifo).map(\.description) == ["\(fifo):1: cannot read: not a regular file"])
+        let huge = folder.write("huge.conf", bytes: [UInt8](repeating: UInt8(ascii: "#"), count: FileReader.maximumFileSize + 1))
+        #expect(ConfigCheck.problems(path: huge).map(\.description) == ["\(huge):1: cannot read: larger than 1 MiB, which no config file needs"])
     }
 }
 
