@@ -23,7 +23,11 @@ let package = Package(
         .target(name: "CShims", dependencies: ["CMicroHTTPD", "CCurl", "CSQLite"]),
 
         .target(name: "CallCore"),
-        .target(name: "Config", dependencies: ["CallCore"]),
+        .target(name: "Config", dependencies: ["CallCore"], resources: [
+            .embedInCode("Embedded/Board/simulated.conf"),
+            .embedInCode("Embedded/Board/usb-handset.conf"),
+            .embedInCode("Embedded/Provisioning/demo.conf"),
+        ]),
         .target(name: "Runtime", dependencies: ["CMicroHTTPD", "CCurl", "CShims", "COpenSSL"]),
         .target(name: "WhatsApp", dependencies: ["CallCore", "Runtime", "COpenSSL"]),
         .target(name: "Journal", dependencies: ["CSQLite", "CShims", "CallCore"]),
