@@ -74,6 +74,7 @@ enum ConfigSchema {
     ])
     static let dev = SectionSchema(name: "dev", isNamed: false, keys: [
         .optional("host_simulator", default: "off"),
+        .optional("call_control", default: "off"),
     ])
 
     /// `callbox.conf`, in the order the example file documents them.
