@@ -87,6 +87,8 @@ public struct GraphError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Codes from spec §8. Meta gives no codes for "invalid call id" and "user already
     /// terminated" (§3.1, §3.3), so `callNotFound` is recognised from the message and details:
     /// a call id called invalid/unknown/not found, or a call said to be already ended.
+    /// SDP problems come as code 100 naming the SDP in the details, or as a message Meta is
+    /// known to send for them whatever the code.
     static func classify(httpStatus: Int, code: Int64?, text: String) -> Kind {
         switch code ?? -1 {
         case 0, 10, 190, 200...299, 138000: return .auth
@@ -98,15 +100,18 @@ public struct GraphError: Error, Sendable, Equatable, CustomStringConvertible {
         default: break
         }
         let lowered = text.lowercased()
+        if knownSDPMessages.contains(where: lowered.contains) { return .invalidSDP }
         let namesCall = lowered.contains("call id") || lowered.contains("call_id") || lowered.contains("wacid")
         let saysMissing = ["invalid", "unknown", "not found", "does not exist"].contains(where: lowered.contains)
         let saysEnded = lowered.contains("already") && ["terminated", "ended", "completed", "rejected"].contains(where: lowered.contains)
         if (namesCall && saysMissing) || saysEnded { return .callNotFound }
-        let namesSDP = ["sdp", "fingerprint", "ice-ufrag", "ice-pwd"].contains(where: lowered.contains)
-        if namesSDP && (code == 100 || code == 131009 || code == nil && !lowered.isEmpty) { return .invalidSDP }
+        if code == 100 && ["sdp", "fingerprint", "ice-ufrag", "ice-pwd"].contains(where: lowered.contains) { return .invalidSDP }
         if httpStatus == 429 { return .rateLimited }
         return .other
     }
+
+    /// Phrases Meta uses for SDP it refused (FAQ, troubleshooting, public implementations).
+    private static let knownSDPMessages = ["no fingerprint found in sdp", "invalid sdp", "sdp mismatch", "sdp validation"]
 
     private static func integer(_ value: JSONValue?) -> Int64? {
         if let number = value?.int64 { return number }

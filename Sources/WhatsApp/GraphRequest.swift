@@ -42,12 +42,8 @@ public struct GraphRequest: Sendable, Equatable {
 
     /// Answers a user's call; `answerSDP` must be the one sent in pre_accept.
     public static func accept(_ number: BusinessNumber, callID: String, answerSDP: String, bizOpaqueCallbackData: String? = nil) -> GraphRequest {
-        var body = callAction("accept", callID: callID, session: ["sdp_type": "answer", "sdp": .string(answerSDP)])
-        if let bizOpaqueCallbackData, case .object(var members) = body {
-            members.append(JSONMember("biz_opaque_callback_data", .string(bizOpaqueCallbackData)))
-            body = .object(members)
-        }
-        return post(number.callsPath, body)
+        post(number.callsPath, callAction("accept", callID: callID, session: ["sdp_type": "answer", "sdp": .string(answerSDP)],
+                                          bizOpaqueCallbackData: bizOpaqueCallbackData))
     }
 
     /// Declines a user's call that was not answered.
@@ -94,13 +90,14 @@ public struct GraphRequest: Sendable, Equatable {
         GraphRequest(method: .get, path: "\(number.basePath)/call_permissions?user_wa_id=\(percentEncoded(userWaID))", body: nil)
     }
 
-    private static func callAction(_ action: String, callID: String, session: JSONValue?) -> JSONValue {
+    private static func callAction(_ action: String, callID: String, session: JSONValue?, bizOpaqueCallbackData: String? = nil) -> JSONValue {
         var body: [JSONMember] = [
             JSONMember("messaging_product", .string(messagingProduct)),
             JSONMember("call_id", .string(callID)),
             JSONMember("action", .string(action)),
         ]
         if let session { body.append(JSONMember("session", session)) }
+        if let bizOpaqueCallbackData { body.append(JSONMember("biz_opaque_callback_data", .string(bizOpaqueCallbackData))) }
         return .object(body)
     }
 

@@ -59,12 +59,22 @@ public struct GraphRequestRejection: Error, Sendable, Equatable, CustomStringCon
         }
     }
 
+    /// Meta's wording for the code's family.
+    private var summary: String {
+        switch metaCode {
+        case 190: "Invalid OAuth access token"
+        case 131008: "Required parameter is missing"
+        case 131009: "Parameter value is not valid"
+        default: "Invalid parameter"
+        }
+    }
+
     /// The error body Meta would send, with the rule's message in `error_data.details`.
     public func envelope(fbtraceID: String) -> [UInt8] {
         let type = rule == .missingAccessToken ? "OAuthException" : "GraphMethodException"
         return JSONWriter.encode([
             "error": [
-                "message": .string("(#\(metaCode)) \(rule == .missingAccessToken ? "Invalid OAuth access token" : "Invalid parameter")"),
+                "message": .string("(#\(metaCode)) \(summary)"),
                 "type": .string(type),
                 "code": .integer(metaCode),
                 "error_data": ["messaging_product": "whatsapp", "details": .string(description)],

@@ -50,6 +50,18 @@ import Testing
         #expect(GraphError(httpStatus: 500, body: []).message == "")
     }
 
+    @Test(arguments: [
+        (#"{"error":{"message":"No fingerprint found in SDP","code":131000}}"#, GraphError.Kind.invalidSDP),
+        (#"{"error":{"message":"(#100) Invalid parameter","code":100,"error_data":{"details":"a=ice-pwd missing"}}}"#, .invalidSDP),
+        (#"{"error":{"message":"(#100) Invalid parameter","code":100,"error_data":{"details":"to must be digits"}}}"#, .other),
+        (#"{"error":{"message":"Call not found for call_id wacid.X","code":131009}}"#, .callNotFound),
+        (#"{"error":{"message":"Reject already in progress","code":131009}}"#, .other),
+        (#"{"error":{"message":"Call already completed","code":131000}}"#, .callNotFound),
+    ])
+    func messageRules(body: String, kind: GraphError.Kind) {
+        #expect(GraphError(httpStatus: 400, body: Array(body.utf8)).kind == kind)
+    }
+
     @Test func stringCodesAreRead() {
         let error = GraphError(httpStatus: 400, body: Array(#"{"error":{"message":"x","code":"131047"}}"#.utf8))
         #expect(error.code == 131047 && error.kind == .windowClosed)
