@@ -122,8 +122,9 @@ import Runtime
         #expect(decoded.rejected.first == WebhookDecodeError(path: path, message: message))
     }
 
+    /// Only `.json` files: a libFuzzer run pointed at this folder adds its own unnamed inputs.
     @Test func everyFixtureDecodesOrFailsPrecisely() {
-        for name in Fixture.names(in: "webhooks") {
+        for name in Fixture.names(in: "webhooks") where name.hasSuffix(".json") {
             do {
                 let decoded = try WebhookDelivery.decode(Fixture.bytes(name))
                 let expectsProblems = name.contains("malformed")
