@@ -20,6 +20,13 @@ import Testing
             == "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
     }
 
+    /// An unset app secret must not crash the check; the vector is from
+    /// `python3 -c "import hmac;print(hmac.new(b'', b'x', 'sha256').hexdigest())"`.
+    @Test func emptySecretStillHashes() {
+        #expect(WebhookSignature.sign(body: Array("x".utf8), appSecret: [])
+            == "sha256=4cbc96099a6467ce002461f10549b4898265ebe6188b45efacc44293516e62c4")
+    }
+
     @Test func acceptsTheRightSignature() {
         #expect(WebhookSignature.verify(body: body, header: knownHeader, appSecret: secret) == .valid)
     }
