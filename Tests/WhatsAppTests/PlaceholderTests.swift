@@ -1,4 +1,0 @@
-import Testing
-@testable import WhatsApp
-
-@Test func targetBuilds() { #expect(Bool(true)) }
