@@ -48,7 +48,7 @@ public final class Appliance {
                                    appSecret: secrets.whatsappAppSecret.revealed)
             sandbox = box
             transport = box
-            baseURL = "sandbox:/"
+            baseURL = SandboxGraph.baseURL
         case let .url(url):
             sandbox = nil
             transport = httpClient

@@ -7,7 +7,7 @@ import WhatsApp
 /// numbers for the call record. Stored in the call's session row in the same transaction
 /// as the event's transitions.
 enum SessionChange {
-    case opened(direction: CallDirection, remote: PhoneNumber, business: PhoneNumber, offeredAt: Instant,
+    case opened(direction: CallCore.CallDirection, remote: PhoneNumber, business: PhoneNumber, offeredAt: Instant,
                 offerSDP: String?, callerName: String?)
     case answered(by: Answerer, answerSDP: String?)
     case remoteAnswer(sdp: String)
@@ -135,7 +135,7 @@ final class CallController {
     private func snapshot(of key: String, latest: CallTransition) throws -> CallSnapshot {
         guard let session = try journal.callSessions.session(callKey: key) else { throw RecoveryProblem.noSession }
         guard let state = CallState.Name(rawValue: latest.toState) else { throw RecoveryProblem.unknownState(latest.toState) }
-        guard let direction = CallDirection(rawValue: session.direction) else { throw RecoveryProblem.unknownState(session.direction) }
+        guard let direction = CallCore.CallDirection(rawValue: session.direction) else { throw RecoveryProblem.unknownState(session.direction) }
         guard let remote = PhoneNumber(session.remoteNumber ?? ""), let business = PhoneNumber(session.businessNumber) else {
             throw RecoveryProblem.badNumber
         }
@@ -176,7 +176,7 @@ final class CallController {
 
     private func journalRecord(_ record: CallCore.CallRecord) throws {
         let key = keys[record.call] ?? record.id?.description ?? CallKey.local(record.call)
-        let row = Journal.CallRecord(
+        let row = CallDetailRecord(
             callId: key, direction: record.direction.rawValue, remoteNumber: record.remote.description,
             businessNumber: record.business.description, offeredAt: record.offeredAt, answeredAt: record.answeredAt,
             endedAt: record.endedAt, duration: record.duration, outcome: record.outcome.rawValue,
@@ -190,7 +190,7 @@ final class CallController {
         var session = try journal.callSessions.session(callKey: key)
         switch change {
         case let .opened(direction, remote, business, offeredAt, offerSDP, _):
-            session = session ?? CallSession(callKey: key, direction: direction.rawValue, remoteNumber: remote.description,
+            session = session ?? CallSessionRecord(callKey: key, direction: direction.rawValue, remoteNumber: remote.description,
                                              businessNumber: business.description, offeredAt: offeredAt)
             session?.offerSDP = offerSDP
         case let .answered(answerer, answerSDP):

@@ -83,7 +83,7 @@ final class DevCallControl {
             return ErrorBody.response(400, "bad_sdp", "'sdp' must be the offer SDP text")
         }
         let result = calls.handleNow(.dial(Dial(to: to, from: businessNumber, by: .api)),
-                                     session: .opened(direction: .outbound, remote: to, business: businessNumber,
+                                     session: SessionChange.opened(direction: .outbound, remote: to, business: businessNumber,
                                                       offeredAt: Instant(unixMilliseconds: WallClock.milliseconds()),
                                                       offerSDP: sdp, callerName: nil))
         guard let handle = result.handle, result.refusal == nil else {

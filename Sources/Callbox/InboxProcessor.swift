@@ -134,7 +134,7 @@ final class InboxProcessor {
             }
             let connect = IncomingConnect(id: id, from: from, to: to, timestamp: Instant(unixSeconds: call.timestamp))
             try calls.apply(.incomingConnect(connect), at: now,
-                            session: .opened(direction: .inbound, remote: from, business: to, offeredAt: now,
+                            session: SessionChange.opened(direction: .inbound, remote: from, business: to, offeredAt: now,
                                              offerSDP: session.sdp, callerName: call.contact?.name))
         case let .connect(session):
             events.increment("call_connect")

@@ -15,6 +15,8 @@ final class SandboxGraph: GraphTransport {
     /// Meta answers call actions in a few hundred milliseconds.
     static let answerDelayMilliseconds: Int64 = 150
     static let keptRequests = 50
+    /// What the Graph client puts in front of each path when it talks to the sandbox.
+    static let baseURL = "sandbox:"
 
     private let loop: EventLoop
     private let webhookURL: String
@@ -23,6 +25,8 @@ final class SandboxGraph: GraphTransport {
     private let log = Logger("sandbox-graph")
     private var nextCall = 1
     private var nextMessage = 1
+    /// Meta refuses an accept whose SDP differs from the pre_accept's (spec §3.1).
+    private var preAccepted: [String: String] = [:]
     private(set) var recent: [JSONValue] = []
 
     init(loop: EventLoop, webhookURL: String, appSecret: String) {
@@ -33,8 +37,8 @@ final class SandboxGraph: GraphTransport {
     }
 
     func send(_ request: HTTPClientRequest, completion: @escaping HTTPClient.Completion) {
-        let path = request.url.drop { $0 != "/" }.dropFirst(2).drop { $0 != "/" }
-        let (status, body, followUp) = answer(method: request.method, path: String(path),
+        let path = String(request.url.dropFirst(Self.baseURL.count))
+        let (status, body, followUp) = answer(method: request.method, path: path,
                                               authorization: request.headers.first { $0.name == "Authorization" }?.value,
                                               body: request.body)
         loop.schedule(afterMilliseconds: Self.answerDelayMilliseconds) {
@@ -49,35 +53,42 @@ final class SandboxGraph: GraphTransport {
         do {
             parsed = try GraphCallActionRequest.parse(method: method, path: path, authorization: authorization, body: body)
         } catch {
-            log.warning("refused like Meta would", ["path": path, "error": "\(error)"])
-            keep(["path": .string(path), "refused": .string("\(error)")])
-            return (400, Self.errorEnvelope(code: 100, message: "Invalid parameter", details: "\(error)"), nil)
+            log.warning("refused as Meta would", ["path": path, "error": error.description])
+            keep(["path": .string(path), "refused": .string(error.description)])
+            return (error.httpStatus, error.envelope(fbtraceID: "Sandbox"), nil)
         }
         keep(["path": .string(path), "request": (try? JSONParser.parse(body)) ?? .null])
-        log.info("request", ["summary": parsed.summary])
-        switch parsed.kind {
-        case let .callAction(action, callID, to):
-            switch action {
-            case "connect":
-                let id = "wacid.SANDBOX\(nextCall)"
-                nextCall += 1
-                return (200, JSONWriter.encode(["messaging_product": "whatsapp", "calls": [["id": .string(id)]]]),
-                        { [weak self] in self?.playOutboundCall(id: id, to: to ?? "") })
-            case "reject", "terminate":
-                let id = callID ?? ""
-                return (200, Self.success, { [weak self] in
-                    self?.deliver(self?.terminate(id: id, status: action == "reject" ? "FAILED" : "COMPLETED"))
-                })
-            default:
-                return (200, Self.success, nil)
+        switch parsed.operation {
+        case let .connect(to, _, _):
+            let id = "wacid.SANDBOX\(WallClock.milliseconds())\(nextCall)"
+            nextCall += 1
+            log.info("connect", ["to": to, "call": id])
+            return (200, JSONWriter.encode(["messaging_product": "whatsapp", "calls": [["id": .string(id)]]]),
+                    { [weak self] in self?.playOutboundCall(id: id, to: to) })
+        case let .preAccept(callID, answerSDP):
+            log.info("pre_accept", ["call": callID])
+            preAccepted[callID] = answerSDP
+            return (200, Self.success, nil)
+        case let .accept(callID, answerSDP, _):
+            log.info("accept", ["call": callID])
+            if let earlier = preAccepted.removeValue(forKey: callID), earlier != answerSDP {
+                return (400, Self.errorEnvelope(code: 100, message: "Invalid parameter", details: "SDP mismatch with pre-accept"), nil)
             }
-        case let .message(to):
-            let id = "wamid.SANDBOX\(nextMessage)"
+            return (200, Self.success, nil)
+        case let .reject(callID):
+            log.info("reject", ["call": callID])
+            return (200, Self.success, { [weak self] in self?.deliver(self?.terminate(id: callID, status: "FAILED")) })
+        case let .terminate(callID):
+            log.info("terminate", ["call": callID])
+            return (200, Self.success, { [weak self] in self?.deliver(self?.terminate(id: callID, status: "COMPLETED")) })
+        case let .sendText(to, _, _, _), let .callPermissionRequest(to, _):
+            let id = "wamid.SANDBOX\(WallClock.milliseconds())\(nextMessage)"
             nextMessage += 1
+            log.info("message", ["to": to, "wamid": id])
             return (200, JSONWriter.encode(["messaging_product": "whatsapp",
                                             "contacts": [["input": .string(to), "wa_id": .string(to)]],
                                             "messages": [["id": .string(id)]]]), nil)
-        case .permissions:
+        case .callPermissionsQuery:
             return (200, JSONWriter.encode(["messaging_product": "whatsapp", "permission": ["status": "no_permission"],
                                             "actions": []]), nil)
         }
@@ -178,7 +189,9 @@ enum SandboxSDP {
 
 extension String {
     func replacingFirst(_ target: String, with replacement: String) -> String {
-        guard let range = range(of: target) else { return self }
-        return replacingCharacters(in: range, with: replacement)
+        guard let range = firstRange(of: target) else { return self }
+        var copy = self
+        copy.replaceSubrange(range, with: replacement)
+        return copy
     }
 }

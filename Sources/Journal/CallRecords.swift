@@ -1,7 +1,7 @@
 import CallCore
 
 /// A finished call, as shown in "recent calls" and logged to HubSpot (the CDR).
-public struct CallRecord: Equatable, Sendable {
+public struct CallDetailRecord: Equatable, Sendable {
     /// Meta's `wacid`.
     public var callId: String
     /// `inbound` or `outbound`.
@@ -53,7 +53,7 @@ public struct CallRecords {
     /// call id conflict is ignored (not `INSERT OR IGNORE`, which would also swallow a
     /// broken CHECK rule and lose the record silently).
     @discardableResult
-    public func record(_ call: CallRecord) throws -> Bool {
+    public func record(_ call: CallDetailRecord) throws -> Bool {
         try connection.transaction {
             try connection.execute("""
                 INSERT INTO calls (\(Self.columns))
@@ -77,18 +77,18 @@ public struct CallRecords {
     }
 
     /// The newest calls first, by when they were offered.
-    public func recentCalls(limit: Int) throws -> [CallRecord] {
+    public func recentCalls(limit: Int) throws -> [CallDetailRecord] {
         try connection.query("SELECT \(Self.columns) FROM calls ORDER BY offered_at DESC, id DESC LIMIT ?1",
                              { try $0.bind(1, Int64(limit)) }, row: Self.record(from:))
     }
 
-    public func call(id: String) throws -> CallRecord? {
+    public func call(id: String) throws -> CallDetailRecord? {
         try connection.queryFirst("SELECT \(Self.columns) FROM calls WHERE call_id = ?1",
                                   { try $0.bind(1, id) }, row: Self.record(from:))
     }
 
-    private static func record(from row: Statement) throws -> CallRecord {
-        CallRecord(callId: try row.text(0), direction: try row.text(1), remoteNumber: row.optionalText(2),
+    private static func record(from row: Statement) throws -> CallDetailRecord {
+        CallDetailRecord(callId: try row.text(0), direction: try row.text(1), remoteNumber: row.optionalText(2),
                    businessNumber: try row.text(3), offeredAt: Instant(unixMilliseconds: try row.int64(4)),
                    answeredAt: row.optionalInt64(5).map(Instant.init(unixMilliseconds:)),
                    endedAt: Instant(unixMilliseconds: try row.int64(6)),

@@ -3,7 +3,7 @@ import CallCore
 /// What the daemon must still know about a call after a restart: who is on the line, and
 /// the exact SDP it sent, because `accept` must carry an answer byte-identical to the
 /// `pre_accept` one (whatsapp-cloud-api.md §3.1).
-public struct CallSession: Equatable, Sendable {
+public struct CallSessionRecord: Equatable, Sendable {
     public var callKey: String
     /// `inbound` or `outbound`.
     public var direction: String
@@ -40,7 +40,7 @@ public struct CallSession: Equatable, Sendable {
 public struct CallSessions {
     let connection: SQLiteConnection
 
-    public func upsert(_ session: CallSession) throws {
+    public func upsert(_ session: CallSessionRecord) throws {
         try connection.transaction {
             try connection.execute("""
                 INSERT INTO call_sessions (call_key, direction, remote_number, remote_user_id, business_number,
@@ -67,13 +67,13 @@ public struct CallSessions {
         }
     }
 
-    public func session(callKey: String) throws -> CallSession? {
+    public func session(callKey: String) throws -> CallSessionRecord? {
         try connection.queryFirst("""
             SELECT call_key, direction, remote_number, remote_user_id, business_number, offered_at,
                    answerer, offer_sdp, answer_sdp, callback_data
             FROM call_sessions WHERE call_key = ?1
             """, { try $0.bind(1, callKey) }) {
-            CallSession(callKey: try $0.text(0), direction: try $0.text(1), remoteNumber: $0.optionalText(2),
+            CallSessionRecord(callKey: try $0.text(0), direction: try $0.text(1), remoteNumber: $0.optionalText(2),
                         remoteUserId: $0.optionalText(3), businessNumber: try $0.text(4),
                         offeredAt: Instant(unixMilliseconds: try $0.int64(5)), answerer: $0.optionalText(6),
                         offerSDP: $0.optionalText(7), answerSDP: $0.optionalText(8),

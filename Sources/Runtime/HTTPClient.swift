@@ -26,6 +26,12 @@ public struct HTTPClientResponse: Sendable {
     public var body: [UInt8]
     public var headers: [(name: String, value: String)]
 
+    public init(status: Int, body: [UInt8], headers: [(name: String, value: String)] = []) {
+        self.status = status
+        self.body = body
+        self.headers = headers
+    }
+
     public func header(_ name: String) -> String? {
         let wanted = name.lowercased()
         return headers.first { $0.name == wanted }?.value

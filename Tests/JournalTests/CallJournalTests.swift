@@ -52,7 +52,7 @@ import CallCore
         let calls = journal.callJournal
         try calls.appendTransition(callKey: "local:3:17", at: t0, from: "idle", to: "dialing", event: "dial")
         try calls.appendTransition(callKey: "local:3:17", at: t0, from: "dialing", to: "connecting", event: "sent")
-        try journal.callSessions.upsert(CallSession(callKey: "local:3:17", direction: "outbound",
+        try journal.callSessions.upsert(CallSessionRecord(callKey: "local:3:17", direction: "outbound",
                                                     remoteNumber: "34600111222", businessNumber: "442071838750",
                                                     offeredAt: t0, offerSDP: "v=0\r\n"))
         try calls.appendTransition(callKey: "local:9:1", at: t0, from: "idle", to: "dialing", event: "dial")
@@ -72,9 +72,9 @@ import CallCore
     @Test func rekeyOntoAnExistingSessionKeepsTheLocalAttributes() throws {
         let directory = TemporaryDirectory()
         let journal = try directory.open()
-        try journal.callSessions.upsert(CallSession(callKey: "wacid.META", direction: "outbound", remoteNumber: nil,
+        try journal.callSessions.upsert(CallSessionRecord(callKey: "wacid.META", direction: "outbound", remoteNumber: nil,
                                                     businessNumber: "442071838750", offeredAt: t0))
-        try journal.callSessions.upsert(CallSession(callKey: "local:1:1", direction: "outbound",
+        try journal.callSessions.upsert(CallSessionRecord(callKey: "local:1:1", direction: "outbound",
                                                     remoteNumber: "34600111222", businessNumber: "442071838750",
                                                     offeredAt: t0, offerSDP: "v=0\r\n"))
         try journal.callJournal.rekey(from: "local:1:1", to: "wacid.META")
@@ -88,7 +88,7 @@ import CallCore
         let journal = try directory.open()
         let sdp = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n"
             + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=fingerprint:sha-256 AB:CD\r\na=rtpmap:111 opus/48000/2\r\n"
-        var session = CallSession(callKey: "wacid.A", direction: "inbound", remoteNumber: "34600111222",
+        var session = CallSessionRecord(callKey: "wacid.A", direction: "inbound", remoteNumber: "34600111222",
                                   remoteUserId: "GB.13491208655302741918", businessNumber: "442071838750",
                                   offeredAt: t0, offerSDP: "v=0\r\n", callbackData: "ticket=9")
         try journal.callSessions.upsert(session)
@@ -107,7 +107,7 @@ import CallCore
         let directory = TemporaryDirectory()
         let journal = try directory.open()
         #expect {
-            try journal.callSessions.upsert(CallSession(callKey: "x", direction: "up", remoteNumber: nil,
+            try journal.callSessions.upsert(CallSessionRecord(callKey: "x", direction: "up", remoteNumber: nil,
                                                         businessNumber: "1", offeredAt: t0))
         } throws: { ($0 as? JournalError)?.kind == .constraint }
     }

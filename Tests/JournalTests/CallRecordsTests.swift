@@ -3,8 +3,8 @@ import Testing
 import CallCore
 
 @Suite struct CallRecordsTests {
-    private func completed(_ id: String, offeredAt: Instant) -> CallRecord {
-        CallRecord(callId: id, direction: "inbound", remoteNumber: "34600111222", businessNumber: "442071838750",
+    private func completed(_ id: String, offeredAt: Instant) -> CallDetailRecord {
+        CallDetailRecord(callId: id, direction: "inbound", remoteNumber: "34600111222", businessNumber: "442071838750",
                    offeredAt: offeredAt, answeredAt: offeredAt + .seconds(4), endedAt: offeredAt + .seconds(64),
                    duration: .seconds(60), outcome: "completed", answeredBy: "ana", endReason: "remote hangup")
     }
@@ -27,7 +27,7 @@ import CallCore
         for (index, id) in ["a", "b", "c"].enumerated() {
             try journal.callRecords.record(completed(id, offeredAt: t0 + .minutes(Int64(index))))
         }
-        let missed = CallRecord(callId: "old", direction: "outbound", remoteNumber: nil, businessNumber: "442071838750",
+        let missed = CallDetailRecord(callId: "old", direction: "outbound", remoteNumber: nil, businessNumber: "442071838750",
                                 offeredAt: t0 - .hours(1), answeredAt: nil, endedAt: t0 - .minutes(59),
                                 duration: .zero, outcome: "missed", quality: "n/a")
         try journal.callRecords.record(missed)

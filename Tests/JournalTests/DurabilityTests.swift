@@ -9,7 +9,7 @@ import Testing
         let ids = try journal.inbox.append(deliveries: [bytes("one"), bytes("two")], receivedAt: t0)
         try journal.callJournal.appendTransition(callKey: "wacid.A", at: t0, from: "idle", to: "ringing",
                                                  event: "connect")
-        try journal.callSessions.upsert(CallSession(callKey: "wacid.A", direction: "inbound",
+        try journal.callSessions.upsert(CallSessionRecord(callKey: "wacid.A", direction: "inbound",
                                                     remoteNumber: "34600111222", businessNumber: "442071838750",
                                                     offeredAt: t0, answerSDP: "v=0\r\no=- 1 2 IN IP4 0.0.0.0\r\n"))
         return ids

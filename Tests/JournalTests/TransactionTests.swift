@@ -66,7 +66,7 @@ private struct Refused: Error {}
         let journal = try directory.open()
         try journal.transaction {
             try append(journal, "one")
-            let bad = CallRecord(callId: "wacid.X", direction: "sideways", remoteNumber: nil, businessNumber: "1",
+            let bad = CallDetailRecord(callId: "wacid.X", direction: "sideways", remoteNumber: nil, businessNumber: "1",
                                  offeredAt: t0, answeredAt: nil, endedAt: t0, duration: .zero, outcome: "missed")
             #expect {
                 try journal.callRecords.record(bad)
