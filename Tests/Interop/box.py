@@ -25,7 +25,7 @@ def free_port():
 
 
 class Box:
-    def __init__(self, folder, graph_url, extra=None, max_calls=4, ring_timeout="3s"):
+    def __init__(self, folder, graph_url, extra=None, max_calls=4, ring_timeout="5s"):
         self.folder = str(folder)
         os.makedirs(self.folder, exist_ok=True)
         self.port = free_port()
@@ -40,11 +40,11 @@ class Box:
         sections = {
             "box": {"name": "interop", "data_dir": "data", "max_calls": str(max_calls),
                     "secrets": "secrets.conf", "board": "simulated"},
-            "http": {"listen": f"127.0.0.1:{self.port}", "public_url": f"http://127.0.0.1:{self.port}",
+            "http": {"listen": f"127.0.0.1:{self.port}",
                      "max_body": "64KiB"},
             "whatsapp": {"phone_number_id": meta.PHONE_NUMBER_ID, "business_number": meta.BUSINESS_NUMBER,
                          "graph_url": graph_url, "graph_version": "v24.0"},
-            "routing": {"ring_timeout": ring_timeout},
+            "routing": {"ring_timeout": ring_timeout, "owner_first": "2s"},
             "dev": {"call_control": "on"},
         }
         for section, values in (extra or {}).items():

@@ -9,7 +9,7 @@ def states(box, call_key):
 
 
 def test_a_delivery_answered_200_survives_kill_9_and_is_processed_once(make_box, graph):
-    box = make_box(ring_timeout="4s")
+    box = make_box(ring_timeout="5s")
     call_id = "wacid.CRASH00001"
     assert box.deliver(meta.connect_offer(call_id))[0] == 200
     box.kill9()
@@ -24,7 +24,7 @@ def test_a_delivery_answered_200_survives_kill_9_and_is_processed_once(make_box,
 
 
 def test_a_ringing_call_keeps_ringing_across_kill_9_and_times_out_once(make_box, graph):
-    box = make_box(ring_timeout="4s")
+    box = make_box(ring_timeout="5s")
     call_id = "wacid.CRASH00002"
     box.deliver(meta.connect_offer(call_id))
     wait_for(lambda: "ringing" in states(box, call_id), what="ringing")
