@@ -97,7 +97,7 @@ final class CallController {
             runPendingEffects()
             return result
         } catch {
-            pendingEffects.removeAll()
+            discardPendingEffects()
             log.error("journal commit failed; the event's effects are not run", ["event": event.kind.rawValue, "error": "\(error)"])
             return CallEventResult()
         }
@@ -203,6 +203,13 @@ final class CallController {
     }
 
     // MARK: effects
+
+    var pendingEffectCount: Int { pendingEffects.count }
+
+    /// Drops the effects of events whose transaction rolled back: they must not run.
+    func discardPendingEffects(from index: Int = 0) {
+        pendingEffects.removeSubrange(min(index, pendingEffects.count)...)
+    }
 
     func runPendingEffects() {
         let effects = pendingEffects

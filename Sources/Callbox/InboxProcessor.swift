@@ -44,6 +44,9 @@ final class InboxProcessor {
         }
     }
 
+    /// Processes up to `deliveriesPerTurn` pending deliveries in one transaction — one
+    /// fsync for the batch — then runs their effects. Each delivery has its own savepoint,
+    /// so one that fails is marked failed without taking the others with it.
     func processPending() {
         let pending: [InboxDelivery]
         do {
@@ -52,21 +55,32 @@ final class InboxProcessor {
             log.error("cannot read the inbox", ["error": "\(error)"])
             return
         }
-        for delivery in pending { process(delivery) }
+        guard !pending.isEmpty else { return }
+        let now = Instant(unixMilliseconds: WallClock.milliseconds())
+        do {
+            try journal.transaction {
+                for delivery in pending { try process(delivery, at: now) }
+            }
+            calls.runPendingEffects()
+        } catch {
+            calls.discardPendingEffects()
+            log.error("inbox batch could not commit; it stays pending", ["count": "\(pending.count)", "error": "\(error)"])
+            return
+        }
         if pending.count == Self.deliveriesPerTurn { schedule() }
     }
 
-    private func process(_ delivery: InboxDelivery) {
-        let now = Instant(unixMilliseconds: WallClock.milliseconds())
+    private func process(_ delivery: InboxDelivery, at now: Instant) throws {
         let decoded: WebhookDelivery
         do {
             decoded = try WebhookDelivery.decode(delivery.body)
         } catch {
             undecodable.increment()
             log.warning("delivery kept undecodable", ["inbox": "\(delivery.id)", "error": error.description])
-            try? journal.inbox.markUndecodable(id: delivery.id, error: error.description, at: now)
+            try journal.inbox.markUndecodable(id: delivery.id, error: error.description, at: now)
             return
         }
+        let effects = calls.pendingEffectCount
         do {
             try journal.transaction {
                 for rejected in decoded.rejected {
@@ -76,10 +90,11 @@ final class InboxProcessor {
                 for event in decoded.events { try dispatch(event, at: now) }
                 try journal.inbox.markProcessed(id: delivery.id, at: now)
             }
-            calls.runPendingEffects()
         } catch {
-            log.error("delivery processing failed; it stays pending", ["inbox": "\(delivery.id)", "error": "\(error)"])
-            try? journal.inbox.markFailed(id: delivery.id, error: "\(error)", at: now)
+            calls.discardPendingEffects(from: effects)
+            log.error("delivery processing failed; marked failed for `callbox journal reprocess`",
+                      ["inbox": "\(delivery.id)", "error": "\(error)"])
+            try journal.inbox.markFailed(id: delivery.id, error: "\(error)", at: now)
         }
     }
 

@@ -89,6 +89,9 @@ end
 
     site = os.path.join(work, "nginx")
     os.makedirs(os.path.join(site, "www"))
+    # nginx's workers run as an unprivileged user: they must be able to reach the file.
+    for folder in (work, site, os.path.join(site, "www")):
+        os.chmod(folder, 0o755)
     with open(os.path.join(site, "www", "payload.json"), "wb") as f:
         f.write(bodies[0])
     port = free_port()
