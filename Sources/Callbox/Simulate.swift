@@ -1,3 +1,4 @@
+import CallCore
 import Config
 import Runtime
 import WhatsApp
@@ -22,7 +23,12 @@ enum Simulate {
     static func main(_ arguments: [String]) -> Int32 {
         var options = Options(arguments)
         let path = options.value("--config")
-        let from = options.value("--from") ?? defaultCaller
+        let written = options.value("--from") ?? defaultCaller
+        // Meta sends numbers as bare digits, however the user typed them.
+        guard let from = PhoneNumber(written)?.description else {
+            CommandLineTool.printError("callbox simulate: '\(written)' is not a phone number")
+            return 2
+        }
         let name = options.value("--name") ?? "Ana Ruiz"
         let status = options.value("--status") ?? "completed"
         let permanent = options.flag("--permanent")

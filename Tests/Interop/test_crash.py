@@ -1,4 +1,6 @@
 """kill -9 at the worst moments: nothing lost, nothing done twice."""
+import os
+
 import meta
 from box import wait_for
 
@@ -61,3 +63,10 @@ def test_sigterm_closes_the_journal_cleanly(box):
     box.stop()
     assert box.process.returncode == 0
     assert box.query("select state from inbox")[0]["state"] == "processed"
+
+
+def test_sigterm_leaves_no_write_ahead_log_behind(box):
+    box.deliver(meta.connect_offer("wacid.STOPPING01"))
+    box.stop()
+    wal = os.path.join(box.data_dir, "callbox.db-wal")
+    assert not os.path.exists(wal) or os.path.getsize(wal) == 0, "the journal was checkpointed and closed"
