@@ -20,7 +20,8 @@ public final class Appliance {
     private let metrics = Metrics()
     private let log = Logger("box")
     private let journal: Journal
-    private let httpClient: HTTPClient
+    /// Only for a real Graph API; the sandbox needs none.
+    private let httpClient: HTTPClient?
     private let graph: GraphClient
     private let sandbox: SandboxGraph?
     private let calls: CallController
@@ -35,7 +36,6 @@ public final class Appliance {
         self.config = config
         try Self.makeDirectory(config.box.dataDirectory)
         journal = try Journal(directory: config.box.dataDirectory)
-        httpClient = HTTPClient(loop: loop)
 
         let secrets = config.secrets
         let number = BusinessNumber(graphVersion: config.whatsapp.graphVersion,
@@ -47,11 +47,14 @@ public final class Appliance {
             let box = SandboxGraph(loop: loop, webhookURL: Self.ownURL(config) + "/webhook",
                                    appSecret: secrets.whatsappAppSecret.revealed)
             sandbox = box
+            httpClient = nil
             transport = box
             baseURL = SandboxGraph.baseURL
         case let .url(url):
+            let client = HTTPClient(loop: loop)
             sandbox = nil
-            transport = httpClient
+            httpClient = client
+            transport = client
             baseURL = url.description
         }
         graph = GraphClient(transport: transport, baseURL: baseURL, accessToken: secrets.whatsappAccessToken.revealed)
@@ -103,7 +106,7 @@ public final class Appliance {
     }
 
     private func finishStopping(waited: Int64) {
-        if httpClient.transfersInFlight > 0 && waited < Self.shutdownGraceMilliseconds {
+        if (httpClient?.transfersInFlight ?? 0) > 0 && waited < Self.shutdownGraceMilliseconds {
             loop.schedule(afterMilliseconds: 50) { [weak self] in self?.finishStopping(waited: waited + 50) }
             return
         }

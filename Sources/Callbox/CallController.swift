@@ -206,6 +206,16 @@ final class CallController {
 
     var pendingEffectCount: Int { pendingEffects.count }
 
+    /// Whether an effect waiting for the commit will tell Meta something.
+    var hasExternalEffectsPending: Bool {
+        pendingEffects.contains {
+            switch $0 {
+            case .graph, .graphConnect: true
+            default: false
+            }
+        }
+    }
+
     /// Drops the effects of events whose transaction rolled back: they must not run.
     func discardPendingEffects(from index: Int = 0) {
         pendingEffects.removeSubrange(min(index, pendingEffects.count)...)

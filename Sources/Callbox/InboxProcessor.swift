@@ -58,9 +58,14 @@ final class InboxProcessor {
         guard !pending.isEmpty else { return }
         let now = Instant(unixMilliseconds: WallClock.milliseconds())
         do {
-            try journal.transaction {
+            // Until an effect reaches Graph, replaying this batch after a power cut is
+            // harmless (the deliveries are committed), so the commit need not wait for the
+            // disk; it is made durable only when it is about to tell Meta something
+            // (DESIGN principle 3: durable before effects).
+            try journal.deferredDurabilityTransaction {
                 for delivery in pending { try process(delivery, at: now) }
             }
+            if calls.hasExternalEffectsPending { try journal.makeDurable() }
             calls.runPendingEffects()
         } catch {
             calls.discardPendingEffects()

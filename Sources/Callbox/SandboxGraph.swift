@@ -21,7 +21,8 @@ final class SandboxGraph: GraphTransport {
     private let loop: EventLoop
     private let webhookURL: String
     private let appSecret: [UInt8]
-    private let webhookClient: HTTPClient
+    /// Made on first use: an idle sandbox box need not load libcurl's TLS stack.
+    private lazy var webhookClient = HTTPClient(loop: loop)
     private let log = Logger("sandbox-graph")
     private var nextCall = 1
     private var nextMessage = 1
@@ -33,7 +34,6 @@ final class SandboxGraph: GraphTransport {
         self.loop = loop
         self.webhookURL = webhookURL
         self.appSecret = Array(appSecret.utf8)
-        webhookClient = HTTPClient(loop: loop)
     }
 
     func send(_ request: HTTPClientRequest, completion: @escaping HTTPClient.Completion) {

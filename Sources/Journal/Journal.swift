@@ -45,6 +45,7 @@ public final class Journal {
     }
 
     let connection: SQLiteConnection
+    let options: Options
     public let path: String
     public let inbox: Inbox
     public let eventKeys: EventKeys
@@ -71,6 +72,7 @@ public final class Journal {
     /// Tests open at an earlier schema version to build the databases older builds left.
     init(connection: SQLiteConnection, options: Options, migrateTo version: Int) throws {
         self.connection = connection
+        self.options = options
         path = connection.path
         inbox = Inbox(connection: connection)
         eventKeys = EventKeys(connection: connection)
@@ -127,6 +129,36 @@ public final class Journal {
     @discardableResult
     public func transaction<Result>(_ body: () throws -> Result) throws -> Result {
         try connection.transaction(body)
+    }
+
+    /// A transaction whose commit does not wait for the disk: atomic, visible at once, and
+    /// made durable by the next durable commit or by `makeDurable()` (the WAL is synced as a
+    /// whole); a power cut before that rolls it back whole. For work whose replay is
+    /// harmless because nothing outside the box has been told of it yet. SQLite fixes the
+    /// safety level per transaction, so it is set before BEGIN and restored after.
+    @discardableResult
+    public func deferredDurabilityTransaction<Result>(_ body: () throws -> Result) throws -> Result {
+        guard options.synchronous == .full else { return try transaction(body) }
+        try connection.executeScript("PRAGMA synchronous = NORMAL")
+        defer { try? connection.executeScript("PRAGMA synchronous = \(options.synchronous.rawValue)") }
+        return try transaction(body)
+    }
+
+    /// Makes every commit so far durable, as a FULL commit would have: one fdatasync of the
+    /// write-ahead log, where SQLite appended them.
+    public func makeDurable() throws {
+        let descriptor = open(path + "-wal", O_RDWR | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            // No log file: nothing was written since the last checkpoint, which synced.
+            if errno == ENOENT { return }
+            throw JournalError(kind: .ioError, resultCode: 0, operation: "open write-ahead log", message: String(cString: strerror(errno)))
+        }
+        defer { Glibc.close(descriptor) }
+        let started = MonotonicClock.nanoseconds()
+        guard fdatasync(descriptor) == 0 else {
+            throw JournalError(kind: .ioError, resultCode: 0, operation: "sync write-ahead log", message: String(cString: strerror(errno)))
+        }
+        connection.commitLatency.record(nanoseconds: MonotonicClock.nanoseconds() - started)
     }
 
     public var schemaVersion: Int {

@@ -1,4 +1,5 @@
 import Testing
+import CallCore
 @testable import Journal
 
 private struct Refused: Error {}
@@ -88,5 +89,27 @@ private struct Refused: Error {}
         }
         try append(journal, "kept")
         #expect(try states(journal) == ["kept"])
+    }
+}
+
+@Suite struct DeferredDurabilityTests {
+    @Test func aDeferredCommitIsAtomicVisibleAndRestoresFullSync() throws {
+        let directory = TemporaryDirectory()
+        let journal = try directory.open()
+        try journal.deferredDurabilityTransaction {
+            _ = try journal.inbox.append(deliveries: [[1, 2, 3]], receivedAt: Instant(unixSeconds: 1))
+        }
+        #expect(try journal.inbox.counts().pending == 1)
+        #expect(try journal.connection.queryFirst("PRAGMA synchronous") { try $0.int64(0) } == 2, "FULL (2) again")
+        #expect(throws: Refused.self) {
+            try journal.deferredDurabilityTransaction {
+                _ = try journal.inbox.append(deliveries: [[4]], receivedAt: Instant(unixSeconds: 2))
+                throw Refused()
+            }
+        }
+        #expect(try journal.inbox.counts().pending == 1)
+        let syncsBefore = journal.commitLatency.count
+        try journal.makeDurable()
+        #expect(journal.commitLatency.count == syncsBefore + 1, "the WAL was synced and timed")
     }
 }

@@ -169,9 +169,26 @@ public struct JSONParser {
 
     private mutating func parseString() throws(JSONParseError) -> String {
         position += 1
+        // Strings are mostly runs of plain printable ASCII (keys, ids, SDP lines between
+        // their escaped line ends): each run is copied in one piece, and a string that is
+        // one run becomes a String straight from the input.
         var text: [UInt8] = []
+        var first = true
         while true {
+            let start = position
+            while position < bytes.count {
+                let byte = bytes[position]
+                guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { break }
+                position += 1
+            }
+            let run = UnsafeRawBufferPointer(rebasing: bytes[start..<position])
             guard let byte = current else { throw failure("'\"' closing the string") }
+            if byte == UInt8(ascii: "\""), first {
+                position += 1
+                return String(decoding: run, as: UTF8.self)
+            }
+            first = false
+            text.append(contentsOf: run)
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
@@ -181,9 +198,6 @@ public struct JSONParser {
                 try parseEscape(into: &text)
             case 0x00..<0x20:
                 throw failure("an escaped control character")
-            case 0x20..<0x80:
-                text.append(byte)
-                position += 1
             default:
                 try copyMultiByteScalar(into: &text)
             }
