@@ -86,9 +86,9 @@ public final class Appliance {
             tlsCertificatePEM: tlsCertificate, tlsKeyPEM: tlsKey)) { [weak self] request, responder in
             self?.route(request, responder)
         }
-        intake.onCommitted = { [weak self] in self?.inbox.schedule() }
+        intake.onCommitted = { [weak self] in self?.inbox.enqueue($0) }
         loop.addPreparation { [weak self] in self?.intake.commitBatch() }
-        inbox.processPending()
+        inbox.rescan()
         scheduleHousekeeping()
         log.notice("Callbox listening", ["name": config.box.name, "listen": "\(http.listen.host):\(server?.port ?? 0)",
                                          "tls": http.tls == nil ? "off" : "on",
@@ -121,7 +121,7 @@ public final class Appliance {
     private func scheduleHousekeeping() {
         loop.schedule(afterMilliseconds: Self.inboxRescanMilliseconds) { [weak self] in
             guard let self, !self.stopping else { return }
-            self.inbox.processPending()
+            self.inbox.rescan()
             self.scheduleHousekeeping()
         }
     }

@@ -34,28 +34,50 @@ final class InboxProcessor {
         undecodable.increment(by: 0)
     }
 
-    /// Processes soon, on the loop, after the current callbacks.
-    func schedule() {
-        guard !scheduled else { return }
-        scheduled = true
-        loop.schedule(afterMilliseconds: 0) { [weak self] in
-            self?.scheduled = false
-            self?.processPending()
+    /// Deliveries just committed by the intake, processed next from memory.
+    private var queued: [(id: Int64, body: [UInt8])] = []
+
+    func enqueue(_ deliveries: [(id: Int64, body: [UInt8])]) {
+        queued += deliveries
+        schedule()
+    }
+
+    /// Picks up deliveries left pending in the database: after a restart, a failed batch,
+    /// or `callbox journal reprocess`. While fresh ones are queued, they come first.
+    func rescan() {
+        guard queued.isEmpty else { return }
+        do {
+            let pending = try journal.inbox.pending(limit: Self.deliveriesPerTurn)
+            process(pending.map { (id: $0.id, body: $0.body) })
+            if pending.count == Self.deliveriesPerTurn { schedule() }
+        } catch {
+            log.error("cannot read the inbox", ["error": "\(error)"])
         }
     }
 
-    /// Processes up to `deliveriesPerTurn` pending deliveries in one transaction — one
-    /// fsync for the batch — then runs their effects. Each delivery has its own savepoint,
-    /// so one that fails is marked failed without taking the others with it.
-    func processPending() {
-        let pending: [InboxDelivery]
-        do {
-            pending = try journal.inbox.pending(limit: Self.deliveriesPerTurn)
-        } catch {
-            log.error("cannot read the inbox", ["error": "\(error)"])
-            return
+    /// Processes soon, on the loop, after the current callbacks.
+    private func schedule() {
+        guard !scheduled else { return }
+        scheduled = true
+        loop.schedule(afterMilliseconds: 0) { [weak self] in
+            guard let self else { return }
+            self.scheduled = false
+            if self.queued.isEmpty {
+                self.rescan()
+                return
+            }
+            let batch = Array(self.queued.prefix(Self.deliveriesPerTurn))
+            self.queued.removeFirst(batch.count)
+            self.process(batch)
+            if !self.queued.isEmpty { self.schedule() }
         }
-        guard !pending.isEmpty else { return }
+    }
+
+    /// Processes a batch of deliveries in one transaction, then runs their effects. Each
+    /// delivery has its own savepoint, so one that fails is marked failed without taking the
+    /// others with it.
+    private func process(_ batch: [(id: Int64, body: [UInt8])]) {
+        guard !batch.isEmpty else { return }
         let now = Instant(unixMilliseconds: WallClock.milliseconds())
         do {
             // Until an effect reaches Graph, replaying this batch after a power cut is
@@ -63,19 +85,17 @@ final class InboxProcessor {
             // disk; it is made durable only when it is about to tell Meta something
             // (DESIGN principle 3: durable before effects).
             try journal.deferredDurabilityTransaction {
-                for delivery in pending { try process(delivery, at: now) }
+                for delivery in batch { try process(delivery, at: now) }
             }
             if calls.hasExternalEffectsPending { try journal.makeDurable() }
             calls.runPendingEffects()
         } catch {
             calls.discardPendingEffects()
-            log.error("inbox batch could not commit; it stays pending", ["count": "\(pending.count)", "error": "\(error)"])
-            return
+            log.error("inbox batch could not commit; it stays pending", ["count": "\(batch.count)", "error": "\(error)"])
         }
-        if pending.count == Self.deliveriesPerTurn { schedule() }
     }
 
-    private func process(_ delivery: InboxDelivery, at now: Instant) throws {
+    private func process(_ delivery: (id: Int64, body: [UInt8]), at now: Instant) throws {
         let decoded: WebhookDelivery
         do {
             decoded = try WebhookDelivery.decode(delivery.body)

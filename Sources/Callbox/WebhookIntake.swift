@@ -12,8 +12,9 @@ final class WebhookIntake {
     private let verifyToken: String
     private let log = Logger("webhook")
     private var batch: [(body: [UInt8], responder: HTTPResponder)] = []
-    /// Told after each commit so processing starts once the answers are on their way.
-    var onCommitted: (() -> Void)?
+    /// Told after each commit, with the committed deliveries, so processing starts once the
+    /// answers are on their way without reading the bodies back from the database.
+    var onCommitted: (([(id: Int64, body: [UInt8])]) -> Void)?
     let received: Metrics.Family
 
     init(journal: Journal, appSecret: String, verifyToken: String, metrics: Metrics) {
@@ -50,11 +51,11 @@ final class WebhookIntake {
         let deliveries = batch
         batch.removeAll(keepingCapacity: true)
         do {
-            _ = try journal.inbox.append(deliveries: deliveries.map(\.body),
-                                         receivedAt: Instant(unixMilliseconds: WallClock.milliseconds()))
+            let bodies = deliveries.map(\.body)
+            let ids = try journal.inbox.append(deliveries: bodies, receivedAt: Instant(unixMilliseconds: WallClock.milliseconds()))
             received.increment("accepted", by: Double(deliveries.count))
             for delivery in deliveries { delivery.responder.respond(.text(200, "EVENT_RECEIVED")) }
-            onCommitted?()
+            onCommitted?(Array(zip(ids, bodies).map { (id: $0, body: $1) }))
         } catch {
             // Meta redelivers what was not answered 200, so nothing is lost by saying so.
             received.increment("unavailable", by: Double(deliveries.count))

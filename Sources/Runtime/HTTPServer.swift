@@ -324,9 +324,11 @@ public final class HTTPServer {
         collector.pairs = []
         _ = MHD_get_connection_values(connection, queryArgumentKind, collectPair, pointer)
         request.query = collector.pairs
-        var address = [CChar](repeating: 0, count: 64)
-        if cb_mhd_client_address(UnsafeMutableRawPointer(connection), &address, address.count) == 0 {
-            request.remoteAddress = String(decoding: address.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // INET6_ADDRSTRLEN is 46; on the stack, since every request asks.
+        request.remoteAddress = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+            guard cb_mhd_client_address(UnsafeMutableRawPointer(connection), buffer.baseAddress, buffer.count) == 0,
+                  let base = buffer.baseAddress else { return "" }
+            return String(cString: base)
         }
         return request
     }
