@@ -10,7 +10,7 @@ ensure_swift
 
 echo "Building (release)…"
 swift build -c release --static-swift-stdlib --product callbox 2>&1 | grep -E "error|warning: |Compiling|Build" | tail -5
-bin=$(swift build -c release --show-bin-path)/callbox
+bin=.build/release/callbox
 
 cat <<TEXT
 
@@ -19,10 +19,14 @@ Callbox demo is starting on http://127.0.0.1:8080 (stop it with Ctrl-C).
 Open:  http://127.0.0.1:8080/healthz          the box is up
        http://127.0.0.1:8080/metrics          what it counts
 Try, in another terminal in this folder:
-       $bin simulate incoming-call            a WhatsApp user calls; the desk handset rings
-       $bin journal                           the call, ringing, then missed after 45 s
-       $bin journal call <call id>            every transition of that call
-       $bin simulate message "Hello"          a WhatsApp text arrives
+  $bin simulate incoming-call          a WhatsApp user calls; the box rings
+  $bin journal open                    the call, ringing
+  $bin journal                         after 45 s unanswered: a missed call
+  $bin journal call <call id>          every transition of that call
+  $bin simulate answer <call id>       or answer it (pre_accept, then accept)…
+  $bin simulate hangup <call id>       …and hang up
+  $bin simulate dial 34600111222       a business-initiated call, answered by the sandbox
+  $bin simulate message "Hello"        a WhatsApp text arrives
 Everything the sandbox "sent to Meta" is in the log below, marked sandbox-graph.
 
 TEXT
