@@ -220,16 +220,8 @@ public final class Appliance {
     }
 
     static func readText(_ path: String) throws -> String {
-        guard let file = fopen(path, "r") else {
+        guard let bytes = FileContents.read(path) else {
             throw ApplianceError.cannotRead(path: path, reason: String(cString: strerror(errno)))
-        }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count <= 0 { break }
-            bytes += chunk[0..<count]
         }
         return String(decoding: bytes, as: UTF8.self)
     }

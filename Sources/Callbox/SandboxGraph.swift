@@ -186,12 +186,3 @@ enum SandboxSDP {
 
     private static func lines(_ lines: [String]) -> String { lines.joined(separator: "\r\n") + "\r\n" }
 }
-
-extension String {
-    func replacingFirst(_ target: String, with replacement: String) -> String {
-        guard let range = firstRange(of: target) else { return self }
-        var copy = self
-        copy.replaceSubrange(range, with: replacement)
-        return copy
-    }
-}

@@ -290,14 +290,3 @@ private let headerCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, I
     }
     return length
 }
-
-extension StringProtocol {
-    /// Strips the given characters from both ends (no Foundation here).
-    public func trimmed(of characters: String = " \t\r\n") -> String {
-        let drop = Set(characters.unicodeScalars)
-        var scalars = Substring(self).unicodeScalars[...]
-        while let first = scalars.first, drop.contains(first) { scalars.removeFirst() }
-        while let last = scalars.last, drop.contains(last) { scalars.removeLast() }
-        return String(String.UnicodeScalarView(scalars))
-    }
-}

@@ -119,10 +119,6 @@ public struct GraphError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     static func trimmed(_ text: String) -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }
-        var slice = Substring(text)
-        while let first = slice.first, isSpace(first) { slice.removeFirst() }
-        while let last = slice.last, isSpace(last) { slice.removeLast() }
-        return String(slice.prefix(maximumRawMessageLength))
+        String(text.trimmed().prefix(maximumRawMessageLength))
     }
 }

@@ -19,16 +19,7 @@ func fixturePath(_ relative: String) -> String {
 }
 
 func readFile(_ path: String) -> String {
-    guard let file = fopen(path, "r") else { return "" }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let count = fread(&buffer, 1, buffer.count, file)
-        if count <= 0 { break }
-        bytes += buffer[0..<count]
-    }
-    return String(decoding: bytes, as: UTF8.self)
+    String(decoding: FileContents.read(path) ?? [], as: UTF8.self)
 }
 
 /// A raw TCP client, for what libcurl will not do: stall mid-request.

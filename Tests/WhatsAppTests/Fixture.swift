@@ -1,4 +1,5 @@
 import Glibc
+import Runtime
 
 /// Reads `Tests/Fixtures/<name>` from the source tree, found from this file's own path so the
 /// tests need no SwiftPM resources.
@@ -10,15 +11,7 @@ enum Fixture {
     }()
 
     static func bytes(_ name: String) -> [UInt8] {
-        guard let file = fopen(directory + name, "rb") else { fatalError("missing fixture \(name)") }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count == 0 { break }
-            bytes += chunk[0..<count]
-        }
+        guard let bytes = FileContents.read(directory + name) else { fatalError("missing fixture \(name)") }
         return bytes
     }
 

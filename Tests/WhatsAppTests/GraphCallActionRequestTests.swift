@@ -149,13 +149,6 @@ import Runtime
 }
 
 extension String {
-    func replacingFirst(_ target: String, with replacement: String) -> String {
-        guard let range = firstRange(of: target) else { return self }
-        var copy = self
-        copy.replaceSubrange(range, with: replacement)
-        return copy
-    }
-
     func removingLines(prefixed prefix: String) -> String {
         split(separator: "\r\n").filter { !$0.hasPrefix(prefix) }.map { $0 + "\r\n" }.joined()
     }

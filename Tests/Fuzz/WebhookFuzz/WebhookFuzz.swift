@@ -59,17 +59,9 @@ struct WebhookFuzzReplay {
     }
 
     static func read(_ path: String) -> [UInt8] {
-        guard let file = fopen(path, "rb") else {
-            print("cannot open \(path)")
+        guard let bytes = FileContents.read(path) else {
+            print("cannot read \(path)")
             exit(1)
-        }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count == 0 { break }
-            bytes += chunk[0..<count]
         }
         return bytes
     }
