@@ -9,17 +9,27 @@ struct MHD_Daemon *cb_mhd_start(const struct cb_mhd_options *o,
     cb_mhd_access_handler handler, void *handler_cls,
     cb_mhd_completed_handler completed, void *completed_cls)
 {
-    struct sockaddr_in address;
+    // IPv4 unless the host is an IPv6 literal ("::", "::1", "fd00::2").
+    struct sockaddr_storage address;
     memset(&address, 0, sizeof address);
-    address.sin_family = AF_INET;
-    address.sin_port = htons(o->port);
-    address.sin_addr.s_addr = htonl(INADDR_ANY);
-    if (o->bind_ipv4 != NULL && inet_pton(AF_INET, o->bind_ipv4, &address.sin_addr) != 1)
-        return NULL;
+    int ipv6 = o->bind_host != NULL && strchr(o->bind_host, ':') != NULL;
+    if (ipv6) {
+        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&address;
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(o->port);
+        if (inet_pton(AF_INET6, o->bind_host, &in6->sin6_addr) != 1) return NULL;
+    } else {
+        struct sockaddr_in *in4 = (struct sockaddr_in *)&address;
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons(o->port);
+        in4->sin_addr.s_addr = htonl(INADDR_ANY);
+        if (o->bind_host != NULL && inet_pton(AF_INET, o->bind_host, &in4->sin_addr) != 1) return NULL;
+    }
 
     unsigned int flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     int tls = o->tls_key_pem != NULL && o->tls_cert_pem != NULL;
     if (tls) flags |= MHD_USE_TLS;
+    if (ipv6) flags |= MHD_USE_IPv6;
 
     struct MHD_OptionItem items[] = {
         { MHD_OPTION_SOCK_ADDR, 0, &address },

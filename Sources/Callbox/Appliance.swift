@@ -44,7 +44,7 @@ public final class Appliance {
         let baseURL: String
         switch config.whatsapp.graph {
         case .sandbox:
-            let box = SandboxGraph(loop: loop, webhookURL: Self.ownURL(config) + "/webhook",
+            let box = SandboxGraph(loop: loop, webhookURL: Self.localURL(config) + "/webhook",
                                    appSecret: secrets.whatsappAppSecret.revealed)
             sandbox = box
             httpClient = nil
@@ -203,10 +203,18 @@ public final class Appliance {
 
     // MARK: files
 
-    /// The box's own address for the sandbox's webhooks: loopback when it listens everywhere.
-    private static func ownURL(_ config: LoadedConfig) -> String {
-        let host = config.http.listen.host == "0.0.0.0" ? "127.0.0.1" : config.http.listen.host
-        return "\(config.http.tls == nil ? "http" : "https")://\(host):\(config.http.listen.port)"
+    /// How a process on this machine reaches the box (the sandbox's webhooks, `simulate`):
+    /// the listen address, or loopback when it listens on every interface.
+    static func localURL(_ config: LoadedConfig) -> String {
+        let listen = config.http.listen
+        let host: String
+        switch (listen.family, listen.host) {
+        case (.ipv4, "0.0.0.0"): host = "127.0.0.1"
+        case (.ipv6, "::"): host = "[::1]"
+        case (.ipv6, let literal): host = "[\(literal)]"
+        case (.ipv4, let literal): host = literal
+        }
+        return "\(config.http.tls == nil ? "http" : "https")://\(host):\(listen.port)"
     }
 
     static func makeDirectory(_ path: String) throws {

@@ -78,9 +78,7 @@ struct FakeMeta {
     let businessNumber: String
 
     init(config: LoadedConfig) {
-        let listen = config.http.listen
-        let host = listen.host == "0.0.0.0" ? "127.0.0.1" : (listen.family == .ipv6 ? "[\(listen.host)]" : listen.host)
-        baseURL = "\(config.http.tls == nil ? "http" : "https")://\(host):\(listen.port)"
+        baseURL = Appliance.localURL(config)
         appSecret = Array(config.secrets.whatsappAppSecret.revealed.utf8)
         phoneNumberID = config.whatsapp.phoneNumberID ?? SandboxGraph.phoneNumberID
         businessNumber = config.whatsapp.businessNumber ?? SandboxGraph.businessNumber

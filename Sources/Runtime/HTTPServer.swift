@@ -3,7 +3,7 @@ import CShims
 import Glibc
 
 public struct HTTPServerOptions: Sendable {
-    /// IPv4 address to bind; "0.0.0.0" for every interface.
+    /// Address to bind: an IPv4 or IPv6 literal ("0.0.0.0" or "::" for every interface).
     public var host: String
     /// 0 picks a free port (tests); `HTTPServer.port` tells which.
     public var port: UInt16
@@ -115,7 +115,7 @@ public final class HTTPServer {
             withOptionalCString(options.tlsKeyPEM) { key in
                 withOptionalCString(options.tlsCertificatePEM) { cert in
                     var settings = cb_mhd_options(
-                        port: options.port, bind_ipv4: host,
+                        port: options.port, bind_host: host,
                         connection_limit: options.connectionLimit,
                         per_ip_limit: options.connectionLimitPerAddress,
                         connection_timeout_seconds: options.idleTimeoutSeconds,

@@ -132,3 +132,19 @@ import Testing
         #expect(try inFlight?.get().status == 200)
     }
 }
+
+@Suite struct HTTPServerIPv6Tests {
+    @Test func listensOnIPv6Loopback() throws {
+        let loop = EventLoop()
+        let server = try HTTPServer(loop: loop, options: HTTPServerOptions(host: "::1", port: 0)) { request, responder in
+            responder.respond(.text(200, request.remoteAddress))
+        }
+        let client = HTTPClient(loop: loop)
+        var outcome: Result<HTTPClientResponse, HTTPClientError>?
+        client.send(HTTPClientRequest(method: "GET", url: "http://[::1]:\(server.port)/healthz")) { outcome = $0 }
+        #expect(turn(loop) { outcome != nil })
+        let response = try #require(try outcome?.get())
+        #expect(response.status == 200)
+        #expect(String(decoding: response.body, as: UTF8.self) == "::1")
+    }
+}

@@ -16,7 +16,7 @@ struct MHD_Daemon;
 // loop driven by epoll, suspend/resume allowed, and these limits.
 struct cb_mhd_options {
     uint16_t port;
-    const char *bind_ipv4;          // dotted quad; NULL binds all interfaces
+    const char *bind_host;          // IPv4 or IPv6 literal; NULL binds all IPv4 interfaces
     unsigned int connection_limit;  // MHD_OPTION_CONNECTION_LIMIT
     unsigned int per_ip_limit;      // MHD_OPTION_PER_IP_CONNECTION_LIMIT, 0 = none
     unsigned int connection_timeout_seconds; // MHD_OPTION_CONNECTION_TIMEOUT
