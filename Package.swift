@@ -20,7 +20,7 @@ let package = Package(
         system("CCurl", "libcurl", "libcurl4-openssl-dev"),
         system("COpenSSL", "openssl", "libssl-dev"),
         system("CSRTP", "libsrtp2", "libsrtp2-dev"),
-        .target(name: "CShims", dependencies: ["CMicroHTTPD", "CCurl", "CSQLite"]),
+        .target(name: "CShims", dependencies: ["CMicroHTTPD", "CCurl", "CSQLite", "COpus", "COpenSSL", "CSRTP", "CALSA"]),
 
         .target(name: "CallCore"),
         .target(name: "Config", dependencies: ["CallCore"], resources: [
@@ -31,7 +31,9 @@ let package = Package(
         .target(name: "Runtime", dependencies: ["CMicroHTTPD", "CCurl", "CShims", "COpenSSL"]),
         .target(name: "WhatsApp", dependencies: ["CallCore", "Runtime", "COpenSSL"]),
         .target(name: "Journal", dependencies: ["CSQLite", "CShims", "CallCore"]),
-        .target(name: "Callbox", dependencies: ["CallCore", "Config", "Runtime", "WhatsApp", "Journal", "COpenSSL"]),
+        .target(name: "Media", dependencies: ["COpenSSL", "CSRTP", "COpus", "CShims", "Runtime"]),
+        .target(name: "Handset", dependencies: ["CALSA", "CShims", "Media", "Runtime", "Config"]),
+        .target(name: "Callbox", dependencies: ["CallCore", "Config", "Runtime", "WhatsApp", "Journal", "Media", "Handset", "COpenSSL"]),
         .executableTarget(name: "callbox", dependencies: ["Callbox"]),
 
         .testTarget(name: "CallCoreTests", dependencies: ["CallCore"]),
@@ -39,16 +41,22 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
         .testTarget(name: "WhatsAppTests", dependencies: ["WhatsApp"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media"]),
+        .testTarget(name: "HandsetTests", dependencies: ["Handset"]),
         .testTarget(name: "CallboxTests", dependencies: ["Callbox"]),
 
         // libFuzzer targets: `swift build --product X --sanitize=fuzzer -Xswiftc -DFUZZING`.
         // Built normally they replay the files named on the command line (the seed corpus).
         .executableTarget(name: "WebhookFuzz", dependencies: ["WhatsApp"], path: "Tests/Fuzz/WebhookFuzz"),
         .executableTarget(name: "ConfigFuzz", dependencies: ["Config"], path: "Tests/Fuzz/ConfigFuzz"),
+        .executableTarget(name: "SDPFuzz", dependencies: ["Media"], path: "Tests/Fuzz/SDPFuzz"),
+        .executableTarget(name: "STUNFuzz", dependencies: ["Media"], path: "Tests/Fuzz/STUNFuzz"),
+        .executableTarget(name: "RTPFuzz", dependencies: ["Media"], path: "Tests/Fuzz/RTPFuzz"),
 
         // Benchmarks print figures; they never fail a build on timing.
         .target(name: "AllocationCounter", path: "Tests/Performance/AllocationCounter"),
         .executableTarget(name: "CallCoreBench", dependencies: ["CallCore", "AllocationCounter"], path: "Tests/Performance/CallCoreBench"),
         .executableTarget(name: "JournalBench", dependencies: ["Journal"], path: "Tests/Performance/JournalBench"),
+        .executableTarget(name: "MediaBench", dependencies: ["Media"], path: "Tests/Performance/MediaBench"),
     ]
 )

@@ -54,4 +54,9 @@ CURLMcode cb_curl_multi_setopt_pointer(CURLM *multi, CURLMoption option, const v
 int cb_sqlite3_bind_text_transient(sqlite3_stmt *statement, int index, const char *text, int length);
 int cb_sqlite3_bind_blob_transient(sqlite3_stmt *statement, int index, const void *bytes, int length);
 
+// Per-library shims, each in its own header and C file.
+#include "CShimsOpus.h"
+#include "CShimsOpenSSL.h"
+#include "CShimsALSA.h"
+
 #endif

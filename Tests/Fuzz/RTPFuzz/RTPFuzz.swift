@@ -1,0 +1,2 @@
+// placeholder until the target lands
+@main struct RTPFuzzMain { static func main() {} }

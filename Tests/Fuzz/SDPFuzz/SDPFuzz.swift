@@ -1,0 +1,2 @@
+// placeholder until the target lands
+@main struct SDPFuzzMain { static func main() {} }

@@ -1,0 +1,2 @@
+// placeholder until the target lands
+@main struct STUNFuzzMain { static func main() {} }

@@ -1,0 +1,4 @@
+import Testing
+@testable import Handset
+
+@Test func targetBuilds() { #expect(Bool(true)) }
