@@ -72,9 +72,20 @@ public final class EventLoop {
 
     /// Safe from any thread: makes a sleeping poll(2) return.
     public func wake() {
-        var one: UInt64 = 1
-        _ = write(wakeDescriptor, &one, MemoryLayout<UInt64>.size)
+        waker.wake()
     }
+
+    /// What another thread keeps to wake this loop (the loop itself is not Sendable).
+    public struct Waker: Sendable {
+        fileprivate let descriptor: Int32
+
+        public func wake() {
+            var one: UInt64 = 1
+            _ = write(descriptor, &one, MemoryLayout<UInt64>.size)
+        }
+    }
+
+    public var waker: Waker { Waker(descriptor: wakeDescriptor) }
 
     /// Makes `run()` return after the current iteration.
     public func stop() {

@@ -19,7 +19,11 @@ import Testing
         let loop = EventLoop()
         var woke = false
         loop.addPreparation { nil }
-        let thread = Thread { loop.wake() }
+        let waker = loop.waker
+        let thread = OSThread {
+            usleep(50_000)
+            waker.wake()
+        }
         thread.start()
         let started = MonotonicClock.milliseconds()
         loop.runOnce(maximumWait: 5_000)
@@ -39,22 +43,17 @@ import Testing
     }
 }
 
-/// A plain pthread for the cross-thread wake test.
-final class Thread {
-    private var handle = pthread_t()
-    private let body: () -> Void
-
-    init(_ body: @escaping () -> Void) { self.body = body }
-
-    func start() {
-        let context = Unmanaged.passRetained(self).toOpaque()
-        pthread_create(&handle, nil, { context in
-            let thread = Unmanaged<Thread>.fromOpaque(context!).takeRetainedValue()
-            usleep(50_000)
-            thread.body()
-            return nil
-        }, context)
+@Suite struct LoopInboxTests {
+    @Test func deliversMessagesFromOtherThreadsOnTheLoopInOrder() {
+        let loop = EventLoop()
+        var received: [Int] = []
+        let inbox = LoopInbox<Int>(loop: loop) { received.append($0) }
+        let sender = OSThread {
+            for value in 0..<1_000 { inbox.send(value) }
+        }
+        sender.start()
+        #expect(turn(loop) { received.count == 1_000 })
+        sender.join()
+        #expect(received == Array(0..<1_000))
     }
-
-    func join() { pthread_join(handle, nil) }
 }
