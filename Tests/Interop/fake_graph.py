@@ -8,6 +8,7 @@ what the box sent and how often.
 import json
 import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 CALL_ACTIONS = {"connect", "pre_accept", "accept", "reject", "terminate"}
@@ -24,6 +25,8 @@ class GraphRequest:
         except ValueError:
             self.json = None
         self.problems = []
+        # When the answer was on its way back (time.monotonic()).
+        self.answered_at = None
 
     @property
     def action(self):
@@ -203,6 +206,8 @@ class FakeGraph:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+                self.wfile.flush()
+                request.answered_at = time.monotonic()
 
             do_GET = _serve
             do_POST = _serve
