@@ -5,6 +5,12 @@ public struct SDPConnection: Equatable, Sendable {
     public let addressType: String
     public let address: String
 
+    public init(networkType: String, addressType: String, address: String) {
+        self.networkType = networkType
+        self.addressType = addressType
+        self.address = address
+    }
+
     static func parse(_ value: Substring, line: Int) throws(SDPError) -> SDPConnection {
         let fields = SDPText.fields(value)
         guard fields.count == 3 else {

@@ -7,6 +7,13 @@ public struct SDPExtmap: Equatable, Sendable {
     public let uri: String
     public let attributes: String?
 
+    public init(id: UInt16, direction: SDPDirection?, uri: String, attributes: String?) {
+        self.id = id
+        self.direction = direction
+        self.uri = uri
+        self.attributes = attributes
+    }
+
     /// RFC 8285 §5: 1–14 one-byte, 1–255 two-byte header ids; 4096–4351 only in offers.
     static let validIDs: [ClosedRange<UInt16>] = [1...255, 4096...4351]
 

@@ -8,6 +8,15 @@ public struct SDPOrigin: Equatable, Sendable {
     public let addressType: String
     public let address: String
 
+    public init(username: String, sessionID: String, sessionVersion: String, networkType: String, addressType: String, address: String) {
+        self.username = username
+        self.sessionID = sessionID
+        self.sessionVersion = sessionVersion
+        self.networkType = networkType
+        self.addressType = addressType
+        self.address = address
+    }
+
     static func parse(_ value: Substring, line: Int) throws(SDPError) -> SDPOrigin {
         let fields = SDPText.fields(value)
         guard fields.count == 6 else {

@@ -6,6 +6,13 @@ public struct SDPRTPMap: Equatable, Sendable {
     public let clockRate: UInt32
     public let channels: UInt8?
 
+    public init(payloadType: UInt8, encodingName: String, clockRate: UInt32, channels: UInt8?) {
+        self.payloadType = payloadType
+        self.encodingName = encodingName
+        self.clockRate = clockRate
+        self.channels = channels
+    }
+
     /// RFC 3551 §3: dynamic and static payload types fit in 7 bits.
     static let maxPayloadType: UInt8 = 127
 

@@ -5,6 +5,12 @@ public struct SDPSourceAttribute: Equatable, Sendable {
     public let attribute: String
     public let value: String?
 
+    public init(ssrc: UInt32, attribute: String, value: String?) {
+        self.ssrc = ssrc
+        self.attribute = attribute
+        self.value = value
+    }
+
     static func parse(_ value: Substring, line: Int) throws(SDPError) -> SDPSourceAttribute {
         guard let (id, rest) = SDPText.split(value, at: UInt8(ascii: " ")), let ssrc = SDPText.number(id, as: UInt32.self) else {
             throw SDPError(.badAttribute, line: line, "expected a=ssrc:<32-bit ssrc> <attribute>[:<value>], found \(SDPText.quoted(value))")
