@@ -11,8 +11,6 @@ public enum StunError: Error, Sendable, Equatable, CustomStringConvertible {
     case lengthNotMultipleOfFour(Int)
     /// The header's length field disagrees with the datagram's size.
     case lengthMismatch(declared: Int, available: Int)
-    /// An attribute header does not fit in what is left of the message.
-    case attributeHeaderTruncated(offset: Int)
     /// An attribute's value (with padding) runs past the end of the message.
     case attributeOverrun(type: UInt16, offset: Int, length: Int)
     /// A known attribute with a value of the wrong size or content.
@@ -29,7 +27,6 @@ public enum StunError: Error, Sendable, Equatable, CustomStringConvertible {
         case .badMagicCookie(let cookie): "bad magic cookie 0x\(String(cookie, radix: 16))"
         case .lengthNotMultipleOfFour(let length): "message length \(length) is not a multiple of 4"
         case .lengthMismatch(let declared, let available): "message length \(declared) but \(available) bytes follow the header"
-        case .attributeHeaderTruncated(let offset): "attribute header truncated at offset \(offset)"
         case .attributeOverrun(let type, let offset, let length): "attribute 0x\(String(type, radix: 16)) at offset \(offset) with length \(length) overruns the message"
         case .invalidAttribute(let type, let reason): "attribute 0x\(String(type, radix: 16)): \(reason)"
         case .attributeAfterFingerprint(let type): "attribute 0x\(String(type, radix: 16)) after FINGERPRINT"

@@ -53,8 +53,9 @@ public struct StunMessage: Sendable, Equatable {
 
         var offset = headerLength
         var count = 0
-        while offset < bytes.count {
-            guard bytes.count - offset >= 4 else { throw .attributeHeaderTruncated(offset: offset) }
+        // The length is a multiple of 4 and so is every padded attribute, so whenever bytes
+        // remain a whole 4-byte attribute header does.
+        while offset + 4 <= bytes.count {
             let attributeType = UInt16(bytes[offset]) << 8 | UInt16(bytes[offset + 1])
             let valueLength = Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
             let padded = (valueLength + 3) & ~3
