@@ -76,7 +76,7 @@ public final class DtlsTransport {
         // A memory BIO cannot report a path MTU; without this OpenSSL would ask it after
         // two timeouts, get 0 and stop being able to write the handshake.
         SSL_set_options(connection, cb_ssl_op_no_query_mtu())
-        guard cb_ssl_set_mtu(connection, DtlsTransport.mtu) == 1 else {
+        guard cb_ssl_set_mtu(connection, DtlsTransport.mtu) == DtlsTransport.mtu else {
             SSL_free(connection)
             SSL_CTX_free(context)
             throw .setupFailed("SSL_set_mtu: \(OpenSSLLibrary.drainErrors())")
