@@ -53,7 +53,6 @@ public final class AlsaPcm {
                 throw HandsetError("no ALSA definition for \(device)")
             }
             let config = try Self.configuration(adding: definition)
-            localConfig = config
             openedName = Self.filePcmName
             var opened: OpaquePointer?
             let code = snd_pcm_open_lconf(&opened, Self.filePcmName, Self.stream(direction), 0, config)
@@ -62,6 +61,7 @@ public final class AlsaPcm {
                 throw Self.failure("cannot open \(Self.describe(device))", code)
             }
             pcm = opened
+            localConfig = config
             do { try configure() } catch {
                 close()
                 throw HandsetError("\(Self.describe(device)): \(error)")

@@ -51,6 +51,7 @@ public struct ToneGenerator: Sendable {
         let frames = cadence.pattern.map { Int(max(0, $0) * Int64(max(1, rate)) / 1_000) }
         // A pattern of nothing, or all zero lengths, is a steady tone.
         segments = frames.contains { $0 > 0 } ? frames : [Int.max]
+        skipFinishedSegments()
     }
 
     /// Whether the tone is sounding at the next frame rendered.
@@ -61,6 +62,15 @@ public struct ToneGenerator: Sendable {
         phases = (0, 0)
         segment = 0
         segmentFrame = 0
+        skipFinishedSegments()
+    }
+
+    /// Moves on to the next segment that still has frames to play (zero-length ones are skipped).
+    private mutating func skipFinishedSegments() {
+        while segmentFrame >= segments[segment] {
+            segmentFrame = 0
+            segment = (segment + 1) % segments.count
+        }
     }
 
     /// Fills `samples` (interleaved, `channels` per frame) with the next stretch of the cadence.
@@ -68,10 +78,6 @@ public struct ToneGenerator: Sendable {
         let frames = samples.count / channels
         let amplitude = Double(level)
         for frame in 0..<frames {
-            while segmentFrame >= segments[segment] {
-                segmentFrame = 0
-                segment = (segment + 1) % segments.count
-            }
             var value = 0.0
             if segment % 2 == 0 && toneCount > 0 {
                 value = sin(2 * Double.pi * phases.0)
@@ -83,6 +89,7 @@ public struct ToneGenerator: Sendable {
             if phases.0 >= 1 { phases.0 -= 1 }
             if phases.1 >= 1 { phases.1 -= 1 }
             segmentFrame += 1
+            skipFinishedSegments()
             let sample = Int16(clamping: Int(value.rounded()))
             for channel in 0..<channels { samples[frame * channels + channel] = sample }
         }
