@@ -46,9 +46,11 @@ public enum ConfigLoader {
         let permissions = PermissionSettings.read(&permissionsReader)
         var routingReader = check.reader(ConfigSchema.routing)
         let routing = RoutingSettings.read(&routingReader)
+        var mediaReader = check.reader(ConfigSchema.media)
+        let media = MediaSettings.read(&mediaReader)
         var devReader = check.reader(ConfigSchema.dev)
         let dev = DevSettings.read(&devReader)
-        for reader in [whatsappReader, boxReader, httpReader, hubspotReader, permissionsReader, routingReader, devReader] {
+        for reader in [whatsappReader, boxReader, httpReader, hubspotReader, permissionsReader, routingReader, mediaReader, devReader] {
             problems += reader.problems
         }
 
@@ -74,7 +76,7 @@ public enum ConfigLoader {
         guard problems.isEmpty, let secrets else { return .failure(ConfigProblems(problems)) }
         return .success(LoadedConfig(
             source: file, box: box, http: http, whatsapp: whatsapp, hubspot: hubspot, permissions: permissions,
-            routing: routing, agents: agents, dev: dev, board: board, secrets: secrets))
+            routing: routing, agents: agents, media: media, dev: dev, board: board, secrets: secrets))
     }
 
     /// Every `[agent NAME]`; two agents cannot share a login.

@@ -72,13 +72,17 @@ enum ConfigSchema {
         .required("password_hash"),
         .optional("hubspot_owner_id"),
     ])
+    static let media = SectionSchema(name: "media", isNamed: false, keys: [
+        .optional("addresses"),
+        .optional("stun_server"),
+    ])
     static let dev = SectionSchema(name: "dev", isNamed: false, keys: [
         .optional("host_simulator", default: "off"),
         .optional("call_control", default: "off"),
     ])
 
     /// `callbox.conf`, in the order the example file documents them.
-    static let configSections = [box, http, whatsapp, hubspot, permissions, routing, agent, dev]
+    static let configSections = [box, http, whatsapp, hubspot, permissions, routing, agent, media, dev]
 
     static let audio = SectionSchema(name: "audio", isNamed: false, keys: [
         .required("playback"),

@@ -11,6 +11,7 @@ public struct LoadedConfig: Hashable, Sendable {
     public var routing: RoutingSettings
     /// In file order.
     public var agents: [AgentSettings]
+    public var media: MediaSettings
     public var dev: DevSettings
     /// nil when `[box] board` is not set: the box has no handset.
     public var board: BoardProfile?

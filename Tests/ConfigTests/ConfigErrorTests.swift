@@ -236,3 +236,11 @@ extension String {
         return String(self[..<range.lowerBound]) + replacement + String(self[range.upperBound...])
     }
 }
+
+@Suite struct MediaSettingsTests {
+    @Test func acceptsAddressListsAndRefusesNames() throws {
+        #expect(try MediaSettings.parseAddresses("127.0.0.1, ::1 192.168.1.20").get() == ["127.0.0.1", "::1", "192.168.1.20"])
+        #expect((try? MediaSettings.parseAddresses("box.local").get()) == nil)
+        #expect((try? MediaSettings.parseAddresses(" , ").get()) == nil)
+    }
+}
