@@ -124,11 +124,13 @@ enum SDPText {
         return labelLength > 0 && previous != UInt8(ascii: "-") && !labelIsNumeric
     }
 
-    /// `text` quoted for an error message, shortened so a hostile line cannot flood a log.
+    /// How much of a bad value an error message repeats, so a hostile line cannot flood a log.
+    static let quotedLimit = 60
+
+    /// `text` quoted for an error message, cut at `quotedLimit` Unicode scalars.
     static func quoted<S: StringProtocol>(_ text: S) -> String {
-        let limit = 60
         let scalars = Substring(text).unicodeScalars
-        if scalars.count <= limit { return "\"\(text)\"" }
-        return "\"\(String(String.UnicodeScalarView(scalars.prefix(limit))))…\""
+        if scalars.count <= quotedLimit { return "\"\(text)\"" }
+        return "\"\(String(String.UnicodeScalarView(scalars.prefix(quotedLimit))))…\""
     }
 }

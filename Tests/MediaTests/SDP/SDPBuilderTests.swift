@@ -115,6 +115,13 @@ import Media
         #expect(text.contains("a=candidate:3 1 udp 2130706175 callbox-1.local 50004 typ host\r\n"))
     }
 
+    @Test func offerWithoutMidGetsNoBundle() throws {
+        let text = SDPFixture.text("meta-offer.sdp").replacingOccurrences("a=mid:audio\r\n", "").replacingOccurrences("a=group:BUNDLE audio\r\n", "")
+        let answer = try SDPBuilder.answer(to: SessionDescription.parse(text), local: SDPFixture.local())
+        #expect(!answer.contains("a=group:") && !answer.contains("a=mid:"))
+        #expect(try SessionDescription.parse(answer).audioSection?.mid == nil)
+    }
+
     @Test func answerMirrorsADirectionalOffer() throws {
         let text = SDPFixture.text("meta-offer.sdp").replacingOccurrences("a=sendrecv", "a=sendonly")
         let answer = try SessionDescription.parse(SDPBuilder.answer(to: SessionDescription.parse(text), local: SDPFixture.local()))
