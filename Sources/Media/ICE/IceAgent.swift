@@ -273,7 +273,9 @@ public struct IceAgent: Sendable {
     }
 
     private mutating func handleCheckResponse(_ response: StunMessage, pair index: Int, from source: SocketAddress, authenticated: Bool, now: Int64, _ output: inout IceOutput) {
+        let symmetric = source == remoteCandidates[pairs[index].remote].address
         if response.messageClass == .errorResponse {
+            guard symmetric else { return }
             let code = response.errorCode?.code
             lastErrorCode = code ?? lastErrorCode
             // Unauthenticated errors (a 401 from a peer that has not yet read our answer, spec
@@ -293,7 +295,7 @@ public struct IceAgent: Sendable {
         }
         guard authenticated else { return }
         // Checks must be symmetric (RFC 8445 §7.2.5.2.1).
-        guard source == remoteCandidates[pairs[index].remote].address else {
+        guard symmetric else {
             pairs[index].state = .failed
             pairs[index].transaction = nil
             return

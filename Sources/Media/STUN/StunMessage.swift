@@ -2,14 +2,16 @@
 /// attributes in order. `parse` keeps the received bytes so MESSAGE-INTEGRITY and FINGERPRINT
 /// can be checked against exactly what was on the wire.
 public struct StunMessage: Sendable, Equatable {
-    public var messageClass: StunClass
-    public var method: StunMethod
-    public var transactionID: StunTransactionID
+    // Any change makes the received bytes stale, so verification falls back to the encoding.
+    public var messageClass: StunClass { didSet { received = [] } }
+    public var method: StunMethod { didSet { received = [] } }
+    public var transactionID: StunTransactionID { didSet { received = [] } }
     /// In wire order. Attributes that follow MESSAGE-INTEGRITY, other than
     /// MESSAGE-INTEGRITY-SHA256 and FINGERPRINT, are dropped as RFC 8489 §14.5 requires.
-    public var attributes: [StunAttribute]
+    public var attributes: [StunAttribute] { didSet { received = [] } }
 
-    /// The bytes `parse` read and where its security attributes start, for verification.
+    /// The bytes `parse` read and where its security attributes start, for verification;
+    /// the offsets only mean something while `received` is not empty.
     private var received: [UInt8] = []
     private var integrityOffset: Int?
     private var integritySHA256Offset: Int?
@@ -48,8 +50,10 @@ public struct StunMessage: Sendable, Equatable {
         let methodBits = (type & 0x000F) | (type >> 1 & 0x0070) | (type >> 2 & 0x0F80)
         guard let transactionID = StunTransactionID(bytes: bytes[8..<20]),
               let messageClass = StunClass(rawValue: classBits) else { throw .shortHeader(count: bytes.count) }
-        var message = StunMessage(messageClass: messageClass, method: StunMethod(rawValue: methodBits), transactionID: transactionID)
-        message.received = bytes
+        var attributes: [StunAttribute] = []
+        var integrityOffset: Int?
+        var integritySHA256Offset: Int?
+        var fingerprintOffset: Int?
 
         var offset = headerLength
         var count = 0
@@ -64,25 +68,29 @@ public struct StunMessage: Sendable, Equatable {
             }
             count += 1
             guard count <= maxAttributes else { throw .tooManyAttributes(limit: maxAttributes) }
-            if message.fingerprintOffset != nil { throw .attributeAfterFingerprint(type: attributeType) }
+            if fingerprintOffset != nil { throw .attributeAfterFingerprint(type: attributeType) }
 
             let value = bytes[(offset + 4)..<(offset + 4 + valueLength)]
             let isFingerprint = attributeType == StunAttribute.Kind.fingerprint
             let isIntegritySHA256 = attributeType == StunAttribute.Kind.messageIntegritySHA256
-            let ignored = (message.integrityOffset != nil && !isFingerprint && !isIntegritySHA256)
-                || (message.integritySHA256Offset != nil && !isFingerprint)
+            let ignored = (integrityOffset != nil && !isFingerprint && !isIntegritySHA256)
+                || (integritySHA256Offset != nil && !isFingerprint)
             if !ignored {
-                let attribute = try StunAttribute.decode(type: attributeType, value: value, transactionID: transactionID)
-                message.attributes.append(attribute)
+                attributes.append(try StunAttribute.decode(type: attributeType, value: value, transactionID: transactionID))
                 switch attributeType {
-                case StunAttribute.Kind.messageIntegrity: message.integrityOffset = offset
-                case StunAttribute.Kind.messageIntegritySHA256: message.integritySHA256Offset = offset
-                case StunAttribute.Kind.fingerprint: message.fingerprintOffset = offset
+                case StunAttribute.Kind.messageIntegrity: integrityOffset = offset
+                case StunAttribute.Kind.messageIntegritySHA256: integritySHA256Offset = offset
+                case StunAttribute.Kind.fingerprint: fingerprintOffset = offset
                 default: break
                 }
             }
             offset += 4 + padded
         }
+        var message = StunMessage(messageClass: messageClass, method: StunMethod(rawValue: methodBits), transactionID: transactionID, attributes: attributes)
+        message.received = bytes
+        message.integrityOffset = integrityOffset
+        message.integritySHA256Offset = integritySHA256Offset
+        message.fingerprintOffset = fingerprintOffset
         return message
     }
 
@@ -229,7 +237,7 @@ public struct StunMessage: Sendable, Equatable {
         return nil
     }
 
-    public var hasFingerprint: Bool { fingerprintOffset != nil || attributes.contains { $0.type == StunAttribute.Kind.fingerprint } }
+    public var hasFingerprint: Bool { attributes.contains { $0.type == StunAttribute.Kind.fingerprint } }
 
     public var hasIntegrity: Bool {
         attributes.contains { $0.type == StunAttribute.Kind.messageIntegrity || $0.type == StunAttribute.Kind.messageIntegritySHA256 }

@@ -43,6 +43,10 @@ import Testing
         #expect(rebuilt.verifyIntegrity(key: key) && rebuilt.verifyFingerprint())
         rebuilt.attributes[1] = .priority(8)
         #expect(!rebuilt.verifyIntegrity(key: key))
+        // A parsed message that is changed is verified as it now is, not as it was received.
+        var changed = parsed
+        changed.transactionID = StunTransactionID(high: 0, low: 0)
+        #expect(!changed.verifyIntegrity(key: key) && !changed.verifyFingerprint())
     }
 
     @Test func messageIntegritySHA256IsVerifiedWhenPresent() throws {
