@@ -65,6 +65,9 @@ public final class JitterBuffer: @unchecked Sendable {
     private var playing = false
     private var decodedOnce = false
     private var stretchedLastPull = false
+    /// While buffering before playout, a reordered packet may move the cursor back, but
+    /// never behind what was already played before a talk-spurt restart.
+    private var earliestUnplayed: Int64 = .min
     private var targetFrames: Int
     private var jitterMilliseconds = 0.0
     private var lastArrivalMilliseconds: Double?
@@ -125,7 +128,7 @@ public final class JitterBuffer: @unchecked Sendable {
             frame = restart(at: packet)
         } else {
             frame = frameIndex(of: packet.timestamp)
-            if !playing && frame < cursor && highest - frame < Int64(Self.capacity) {
+            if !playing && frame < cursor && frame >= earliestUnplayed && highest - frame < Int64(Self.capacity) {
                 cursor = frame
             } else if frame < cursor - Int64(Self.capacity) || frame >= cursor + Int64(Self.capacity) {
                 result = .resynchronized
@@ -138,6 +141,7 @@ public final class JitterBuffer: @unchecked Sendable {
             } else if packet.marker && playing && highest < cursor {
                 // A new talk-spurt after silence: buffer up to the target again before playing.
                 playing = false
+                earliestUnplayed = cursor
                 cursor = frame
             }
         }
@@ -272,6 +276,7 @@ public final class JitterBuffer: @unchecked Sendable {
         referenceTimestamp = packet.timestamp
         cursor = 0
         highest = -1
+        earliestUnplayed = .min
         lastArrivalMilliseconds = nil
         return 0
     }

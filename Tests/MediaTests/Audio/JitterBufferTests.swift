@@ -155,6 +155,7 @@ final class JitterHarness {
         harness.insert(1)
         for _ in 0..<5 { _ = harness.pull() }                  // 0, a stretch, 1, then underruns
         harness.insert(30, marker: true)                        // DTX gap: 28 frames of silence
+        #expect(harness.insert(1) == .late)                     // already played before the gap
         #expect(harness.pull() == .silence)                     // buffering 1 of 2 frames
         harness.insert(31)
         #expect(harness.pull() == .decoded)

@@ -38,6 +38,7 @@ import Testing
             #expect(DtmfDigit(event: UInt8(event))?.character == character)
         }
         #expect(DtmfDigit("x") == nil && DtmfDigit(event: 16) == nil && DtmfDigit("b")?.event == 13)
+        #expect(DtmfDigit("1\u{FE0F}\u{20E3}") == nil && DtmfDigit("٣") == nil)
     }
 
     @Test func receiverEmitsEachDigitOnceDespiteUpdatesAndRedundantEnds() throws {
