@@ -15,7 +15,8 @@
 /// frames and bounded to 20...200 ms, starting at 40 ms until `adaptationWarmUpPackets` have
 /// been measured. Each pull moves the delay by at most one frame: one buffered frame is
 /// dropped when the delay exceeds the target by more than a frame, one concealment frame is
-/// inserted when it is below. Empty slots (loss, silence without DTX marker) are skipped at
+/// inserted when it is below (never on two pulls in a row, so the last frame before a
+/// pause is played rather than held back until the next talk-spurt). Empty slots (loss, silence without DTX marker) are skipped at
 /// once since skipping them loses no audio.
 public final class JitterBuffer: @unchecked Sendable {
     /// 64 frames = 1.28 s of audio; far beyond the 200 ms target ceiling, so a burst or a
@@ -63,6 +64,10 @@ public final class JitterBuffer: @unchecked Sendable {
     private var hasPackets = false
     private var playing = false
     private var decodedOnce = false
+    private var stretchedLastPull = false
+    /// While buffering before playout, a reordered packet may move the cursor back, but
+    /// never behind what was already played before a talk-spurt restart.
+    private var earliestUnplayed: Int64 = .min
     private var targetFrames: Int
     private var jitterMilliseconds = 0.0
     private var lastArrivalMilliseconds: Double?
@@ -123,17 +128,20 @@ public final class JitterBuffer: @unchecked Sendable {
             frame = restart(at: packet)
         } else {
             frame = frameIndex(of: packet.timestamp)
-            if !playing && frame < cursor && highest - frame < Int64(Self.capacity) {
+            if !playing && frame < cursor && frame >= earliestUnplayed && highest - frame < Int64(Self.capacity) {
                 cursor = frame
             } else if frame < cursor - Int64(Self.capacity) || frame >= cursor + Int64(Self.capacity) {
                 result = .resynchronized
                 frame = restart(at: packet)
             } else if frame < cursor {
+                // Late packets are the jitter the target must cover: measure them too.
+                measureJitter(timestamp: packet.timestamp, arrivalNanoseconds: arrivalNanoseconds)
                 statistics.late += 1
                 return .late
             } else if packet.marker && playing && highest < cursor {
                 // A new talk-spurt after silence: buffer up to the target again before playing.
                 playing = false
+                earliestUnplayed = cursor
                 cursor = frame
             }
         }
@@ -175,10 +183,13 @@ public final class JitterBuffer: @unchecked Sendable {
             statistics.underruns += 1
             return conceal()
         }
-        if level < Int64(targetFrames) {
+        // At most every other pull, so the last frame before a pause is still played.
+        if level < Int64(targetFrames) && !stretchedLastPull {
+            stretchedLastPull = true
             statistics.stretched += 1
             return conceal()
         }
+        stretchedLastPull = false
         if level > Int64(targetFrames) + 1 {
             if isPresent(cursor) {
                 clear(cursor)
@@ -265,6 +276,7 @@ public final class JitterBuffer: @unchecked Sendable {
         referenceTimestamp = packet.timestamp
         cursor = 0
         highest = -1
+        earliestUnplayed = .min
         lastArrivalMilliseconds = nil
         return 0
     }

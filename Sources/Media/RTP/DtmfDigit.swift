@@ -11,12 +11,13 @@ public struct DtmfDigit: Hashable, Sendable {
     }
 
     public init?(_ character: Character) {
-        switch character {
-        case "0"..."9": event = (character.asciiValue ?? 0) - 48
-        case "*": event = 10
-        case "#": event = 11
-        case "A"..."D": event = 12 + (character.asciiValue ?? 0) - 65
-        case "a"..."d": event = 12 + (character.asciiValue ?? 0) - 97
+        guard let ascii = character.asciiValue else { return nil }
+        switch ascii {
+        case 48...57: event = ascii - 48                 // "0"..."9"
+        case 42: event = 10                              // "*"
+        case 35: event = 11                              // "#"
+        case 65...68: event = 12 + ascii - 65            // "A"..."D"
+        case 97...100: event = 12 + ascii - 97           // "a"..."d"
         default: return nil
         }
     }

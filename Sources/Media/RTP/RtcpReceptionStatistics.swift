@@ -116,7 +116,10 @@ public struct RtcpReceptionStatistics: Sendable {
 
     /// RFC 3550 A.8: D = (Rj - Ri) - (Sj - Si) in timestamp units; J += (|D| - J) / 16.
     private mutating func updateJitter(rtpTimestamp: UInt32, arrivalNanoseconds: Int64) {
-        let arrival = arrivalNanoseconds * Int64(clockRate) / 1_000_000_000
+        // Seconds and remainder apart: nanoseconds since boot times 48000 would overflow Int64.
+        let seconds = arrivalNanoseconds / 1_000_000_000
+        let remainder = arrivalNanoseconds % 1_000_000_000
+        let arrival = seconds &* Int64(clockRate) &+ remainder * Int64(clockRate) / 1_000_000_000
         let transit = arrival &- Int64(rtpTimestamp)
         defer { lastTransit = transit }
         guard let lastTransit else { return }
