@@ -28,6 +28,11 @@ public final class AlsaPcm {
     private var pcm: OpaquePointer?
     /// The configuration tree a file PCM was opened from; kept until `close`.
     private var localConfig: OpaquePointer?
+    /// A raw capture file, watched for its length: past its end the `file` plugin hands
+    /// back whatever was left in its buffer, which must be heard as silence instead.
+    private var captureFile: Int32 = -1
+    /// Frames handed out from `captureFile` so far.
+    private var captureFileFrames = 0
 
     /// Recovery attempts for one period before it is given up, so a dead device never stalls the thread.
     static let recoveryAttemptsPerPeriod = 2
@@ -48,7 +53,7 @@ public final class AlsaPcm {
         self.direction = direction
         self.format = format
         switch device {
-        case .rawFile:
+        case .rawFile(let path):
             guard let definition = device.alsaDefinition(name: Self.filePcmName, direction: direction) else {
                 throw HandsetError("no ALSA definition for \(device)")
             }
@@ -62,6 +67,7 @@ public final class AlsaPcm {
             }
             pcm = opened
             localConfig = config
+            if direction == .capture { captureFile = Glibc.open(path, O_RDONLY | O_CLOEXEC) }
             do { try configure() } catch {
                 close()
                 throw HandsetError("\(Self.describe(device)): \(error)")
@@ -70,12 +76,12 @@ public final class AlsaPcm {
             do {
                 openedName = name
                 try open(name)
-            } catch {
+            } catch let direct {
                 let convertible = name.hasPrefix("plug") || name == "default" || name.contains("\"")
-                guard !convertible else { throw error }
+                guard !convertible else { throw direct }
                 let plugName = "plug:\"\(name)\""
                 openedName = plugName
-                try open(plugName)
+                do { try open(plugName) } catch { throw HandsetError("\(direct); through plug: \(error)") }
             }
         }
     }
@@ -106,7 +112,19 @@ public final class AlsaPcm {
                 return false
             }
         }
+        if captureFile >= 0 { silencePastEndOfCaptureFile(base) }
         return true
+    }
+
+    private func silencePastEndOfCaptureFile(_ base: UnsafeMutablePointer<Int16>) {
+        var status = stat()
+        guard fstat(captureFile, &status) == 0 else { return }
+        let fileFrames = Int(status.st_size) / (MemoryLayout<Int16>.size * format.channels)
+        let fresh = min(format.periodFrames, max(0, fileFrames - captureFileFrames))
+        if fresh < format.periodFrames {
+            (base + fresh * format.channels).update(repeating: 0, count: (format.periodFrames - fresh) * format.channels)
+        }
+        captureFileFrames += format.periodFrames
     }
 
     /// Writes exactly one period from `samples`. Underruns and suspends are recovered and
@@ -133,22 +151,29 @@ public final class AlsaPcm {
         return true
     }
 
-    /// Counts and recovers from an xrun (-EPIPE) or suspend (-ESTRPIPE) with
-    /// `snd_pcm_recover`; returns false for any other error or a failed recovery.
+    /// Counts and recovers from an xrun (-EPIPE, with `snd_pcm_recover`) or a suspend
+    /// (-ESTRPIPE); returns false for any other error or a failed recovery.
+    ///
+    /// `snd_pcm_recover` would wait, a second at a time, for a suspended device to come
+    /// back; the audio thread must not stall, so a device still suspended fails this
+    /// period (counted again in `suspends`) and is tried again on the next one.
     @discardableResult
     public func recover(fromError code: Int32) -> Bool {
         guard let pcm else { return false }
         switch -code {
         case EPIPE:
             if direction == .playback { underruns += 1 } else { overruns += 1 }
+            return snd_pcm_recover(pcm, code, 1) >= 0
         case ESTRPIPE:
             suspends += 1
+            let resumed = snd_pcm_resume(pcm)
+            if resumed == -EAGAIN { return false }
+            return resumed >= 0 || snd_pcm_prepare(pcm) >= 0
         case EINTR:
-            break
+            return true
         default:
             return false
         }
-        return snd_pcm_recover(pcm, code, 1) >= 0
     }
 
     /// Closes the PCM (queued playback is dropped, not drained: a hung-up call must stop
@@ -161,6 +186,8 @@ public final class AlsaPcm {
         pcm = nil
         if let localConfig { snd_config_delete(localConfig) }
         localConfig = nil
+        if captureFile >= 0 { Glibc.close(captureFile) }
+        captureFile = -1
     }
 
     private func open(_ name: String) throws(HandsetError) {

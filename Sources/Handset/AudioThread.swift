@@ -183,21 +183,29 @@ public final class AudioThread {
                 shared.schedulingCode.store(-1, ordering: .relaxed)
             }
             let periodNanoseconds = capture.format.periodNanoseconds
-            var clock = pacing == .clock ? PeriodClock(periodNanoseconds: periodNanoseconds) : nil
+            var clock = PeriodClock(periodNanoseconds: periodNanoseconds)
             if pacing == .device {
                 rendered.update(repeating: 0)
                 for _ in 0..<Self.playbackPrefillPeriods { playback.writePeriod(from: UnsafeBufferPointer(rendered)) }
             }
             while !shared.stopRequested.load(ordering: .acquiring) {
                 let started = MonotonicClock.nanoseconds()
-                capture.readPeriod(into: captured)
+                let capturedPeriod = capture.readPeriod(into: captured)
                 if shared.muted.load(ordering: .relaxed) { captured.update(repeating: 0) }
                 handler.captured(UnsafeBufferPointer(captured))
                 handler.render(into: rendered)
-                playback.writePeriod(from: UnsafeBufferPointer(rendered))
-                let worked = MonotonicClock.nanoseconds() - started
-                publish(workedNanoseconds: worked)
-                let late = clock?.sleepUntilNextPeriod() ?? (worked > periodNanoseconds)
+                let playedPeriod = playback.writePeriod(from: UnsafeBufferPointer(rendered))
+                let finished = MonotonicClock.nanoseconds()
+                publish(workedNanoseconds: finished - started)
+                let late: Bool
+                if pacing == .clock || !(capturedPeriod && playedPeriod) {
+                    // A failed device (unplugged, still suspended) returns at once instead of
+                    // blocking: the clock paces the retries so this real-time thread never spins.
+                    late = clock.sleepUntilNextPeriod()
+                } else {
+                    clock.restart(at: finished)
+                    late = finished - started > periodNanoseconds
+                }
                 if late { shared.lateWakeups.add(1, ordering: .relaxed) }
             }
         }

@@ -63,8 +63,9 @@ enum HandsetThread {
     }
 }
 
-/// Paces a thread on CLOCK_MONOTONIC when the PCMs do not (`pacing = clock`): period
-/// boundaries are absolute, so the loop's own running time does not make it drift.
+/// Paces a thread on CLOCK_MONOTONIC when the PCMs do not (`pacing = clock`, or a device
+/// that fails at once instead of blocking): period boundaries are absolute, so the loop's
+/// own running time does not make it drift.
 struct PeriodClock {
     let periodNanoseconds: Int64
     private var next: Int64
@@ -72,6 +73,11 @@ struct PeriodClock {
     init(periodNanoseconds: Int64, start: Int64 = MonotonicClock.nanoseconds()) {
         self.periodNanoseconds = periodNanoseconds
         next = start
+    }
+
+    /// Counts periods from `now` again (a device paced the last one).
+    mutating func restart(at now: Int64 = MonotonicClock.nanoseconds()) {
+        next = now
     }
 
     /// Sleeps until the next period boundary. Returns true when that boundary had already

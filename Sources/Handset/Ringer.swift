@@ -149,11 +149,15 @@ public final class Ringer {
         deinit { samples.deallocate() }
 
         func loop() {
-            var clock = pacing == .clock ? PeriodClock(periodNanoseconds: pcm.format.periodNanoseconds) : nil
+            var clock = PeriodClock(periodNanoseconds: pcm.format.periodNanoseconds)
             while !stopRequested.load(ordering: .acquiring) {
                 generator.render(into: samples)
-                pcm.writePeriod(from: UnsafeBufferPointer(samples))
-                _ = clock?.sleepUntilNextPeriod()
+                // A device blocks until it has room; a file does not, nor does a failed device.
+                if pcm.writePeriod(from: UnsafeBufferPointer(samples)) && pacing == .device {
+                    clock.restart()
+                } else {
+                    _ = clock.sleepUntilNextPeriod()
+                }
             }
         }
     }

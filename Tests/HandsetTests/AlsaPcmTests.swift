@@ -32,7 +32,25 @@ import Testing
         capture.close()
         playback.close()
         #expect(captured[..<tone.count] == tone[...], "the microphone file, period by period")
+        #expect(captured[tone.count...].allSatisfy { $0 == 0 }, "then silence")
         #expect(AudioFiles.read(directory.file("out.raw")) == captured, "everything played reaches the speaker file")
+    }
+
+    @Test func pastTheEndOfTheMicrophoneFileIsSilence() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        // Two and a half periods of a ramp: every sample distinguishable.
+        let ramp = (0..<2_400).map { Int16($0 + 1) }
+        AudioFiles.write(ramp, to: directory.file("mic.raw"))
+        let capture = try AlsaPcm(device: .rawFile(directory.file("mic.raw")), direction: .capture, format: Self.format)
+        var period = [Int16](repeating: 0, count: 960)
+        var captured: [Int16] = []
+        for _ in 0..<5 {
+            _ = period.withUnsafeMutableBufferPointer { capture.readPeriod(into: $0) }
+            captured += period
+        }
+        #expect(captured[..<2_400] == ramp[...])
+        #expect(captured[2_400...].allSatisfy { $0 == 0 })
     }
 
     @Test func xrunsAndSuspendsAreRecoveredAndCounted() throws {
