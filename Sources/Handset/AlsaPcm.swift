@@ -20,7 +20,7 @@ public final class AlsaPcm {
     public private(set) var underruns = 0
     /// Capture xruns (-EPIPE), each recovered with `snd_pcm_recover`.
     public private(set) var overruns = 0
-    /// Suspends (-ESTRPIPE), e.g. across a USB reset, each recovered.
+    /// Periods that found the device suspended (-ESTRPIPE), e.g. across a USB reset.
     public private(set) var suspends = 0
     /// Periods given up after recovery failed; their audio is lost (silence on capture).
     public private(set) var failures = 0

@@ -10,7 +10,7 @@ public struct AudioThreadCounters: Hashable, Sendable {
     public var captureOverruns = 0
     /// Playback xruns recovered (the earpiece ran dry).
     public var playbackUnderruns = 0
-    /// Device suspends recovered, either direction.
+    /// Periods that found a device suspended (either direction); recovered once it resumes.
     public var suspends = 0
     /// Periods lost because the device could not be recovered.
     public var failedPeriods = 0

@@ -30,6 +30,11 @@ struct HIDReportDescriptor: Hashable, Sendable {
     static let maximumPushDepth = 8
     /// Fields beyond this are counted for offsets but not kept.
     static let maximumFields = 1_024
+    /// Main item data bits (HID 1.11 §6.2.2.5): Constant (padding), Variable (one field
+    /// per usage, not an array of selectors), Relative (changes, not positions).
+    static let constantFlag: UInt32 = 0x01
+    static let variableFlag: UInt32 = 0x02
+    static let relativeFlag: UInt32 = 0x04
 
     private(set) var inputFields: [Field] = []
     /// Whether reports start with a report ID byte.
@@ -81,13 +86,13 @@ struct HIDReportDescriptor: Hashable, Sendable {
             case (0, 0x8): // Input
                 let count = globals.reportCount, bits = globals.reportSize
                 let start = inputOffsets[globals.reportID, default: 0]
-                if data & 0x02 != 0 && data & 0x01 == 0 {
+                if data & Self.variableFlag != 0 && data & Self.constantFlag == 0 {
                     for position in 0..<count where inputFields.count < Self.maximumFields {
                         guard let usage = Self.usage(at: position, usages, usageMinimum, usageMaximum) else { continue }
                         let page = usage.extended ? UInt16(truncatingIfNeeded: usage.value >> 16) : globals.usagePage
                         inputFields.append(Field(usagePage: page, usage: UInt16(truncatingIfNeeded: usage.value),
                                                  reportID: globals.reportID, bitOffset: start + position * bits,
-                                                 bitSize: bits, isRelative: data & 0x04 != 0))
+                                                 bitSize: bits, isRelative: data & Self.relativeFlag != 0))
                     }
                 }
                 inputOffsets[globals.reportID] = start + count * bits
