@@ -325,8 +325,8 @@ public struct IceAgent: Sendable {
                 phase = .disconnected(consent)
                 output.events.append(.disconnected)
             }
-            if mode == .full, let selected, now >= consent.nextRequestAt, let remoteKey {
-                let (id, bytes) = checkRequest(pair: selected, key: remoteKey)
+            if mode == .full, let selected, now >= consent.nextRequestAt, let remoteCredentials {
+                let (id, bytes) = checkRequest(pair: selected, remote: remoteCredentials)
                 consent.transactions.append(id)
                 if consent.transactions.count > IceLimits.maxConsentTransactions { consent.transactions.removeFirst() }
                 consent.nextRequestAt = now + Self.consentInterval()
@@ -334,7 +334,7 @@ public struct IceAgent: Sendable {
                 if case .connected = phase { phase = .connected(consent) } else { phase = .disconnected(consent) }
             }
         }
-        guard mode == .full, let remoteKey else { return }
+        guard mode == .full, let remoteCredentials else { return }
         for index in pairs.indices where pairs[index].state == .inProgress && now >= pairs[index].retransmitAt {
             if pairs[index].transmissions >= IceTiming.checkMaxTransmissions {
                 pairs[index].state = .failed
@@ -347,7 +347,7 @@ public struct IceAgent: Sendable {
             output.transmits.append(transmit(pairs[index].request, pair: index))
         }
         if now >= nextCheckAt, let index = nextPairToCheck() {
-            startCheck(index, key: remoteKey, now: now, &output)
+            startCheck(index, remote: remoteCredentials, now: now, &output)
             nextCheckAt = now + IceTiming.pacingIntervalMs
         }
         if case .checking = phase, !pairs.isEmpty, triggeredQueue.isEmpty, pairs.allSatisfy({ $0.state == .failed }) {
@@ -364,8 +364,8 @@ public struct IceAgent: Sendable {
         return pairs.indices.filter { pairs[$0].state == .waiting }.max { pairs[$0].priority < pairs[$1].priority }
     }
 
-    private mutating func startCheck(_ index: Int, key: [UInt8], now: Int64, _ output: inout IceOutput) {
-        let (id, bytes) = checkRequest(pair: index, key: key)
+    private mutating func startCheck(_ index: Int, remote: IceCredentials, now: Int64, _ output: inout IceOutput) {
+        let (id, bytes) = checkRequest(pair: index, remote: remote)
         pairs[index].state = .inProgress
         pairs[index].transaction = id
         pairs[index].request = bytes
@@ -380,16 +380,16 @@ public struct IceAgent: Sendable {
     /// A Binding request for a pair (RFC 8445 §7.1): USERNAME `remote:local`, PRIORITY as a
     /// prflx candidate of the same base, the role with our tie-breaker, USE-CANDIDATE when
     /// controlling (aggressive nomination), MESSAGE-INTEGRITY with the peer's pwd, FINGERPRINT.
-    private func checkRequest(pair index: Int, key: [UInt8]) -> (StunTransactionID, [UInt8]) {
+    private func checkRequest(pair index: Int, remote: IceCredentials) -> (StunTransactionID, [UInt8]) {
         let local = localCandidates[pairs[index].local]
         var attributes: [StunAttribute] = [
-            .username("\(remoteCredentials?.ufrag ?? ""):\(localCredentials.ufrag)"),
+            .username("\(remote.ufrag):\(localCredentials.ufrag)"),
             .priority(IceCandidate.priority(type: .prflx, localPreference: local.localPreference, component: local.component)),
             role == .controlling ? .iceControlling(tieBreaker: tieBreaker) : .iceControlled(tieBreaker: tieBreaker),
         ]
         if role == .controlling { attributes.append(.useCandidate) }
         let request = StunMessage(messageClass: .request, attributes: attributes)
-        return (request.transactionID, request.serialize(integrityKey: key, fingerprint: true))
+        return (request.transactionID, request.serialize(integrityKey: Array(remote.pwd.utf8), fingerprint: true))
     }
 
     // MARK: Nomination, consent, failure

@@ -96,6 +96,22 @@ import Testing
         #expect(net.firstTime(0) { $0 == .failed(.allPairsFailed(lastErrorCode: 401)) } == 9_500)
     }
 
+    /// Meta answers 401 until it has processed our SDP answer (spec §6.2); the check keeps
+    /// retransmitting through the 401s and connects once Meta knows us.
+    @Test func early401sDoNotFailTheCheck() throws {
+        var net = Net([try Self.box(), try Self.meta()])
+        try net.exchangeOffers()
+        try net.agents[1].addRemoteCredentials(ufrag: "someoneElse", pwd: "0123456789012345678901", now: 0)
+        net.run(until: 1_200)
+        #expect(net.errorCodes(from: 1) == [401, 401])
+        #expect(net.agents[0].state == .checking)
+        let box = net.agents[0].localCredentials
+        try net.agents[1].addRemoteCredentials(ufrag: box.ufrag, pwd: box.pwd, now: net.now)
+        net.run(until: 3_000)
+        #expect(net.agents[0].state == .connected && net.agents[1].state == .connected)
+        #expect(net.firstTime(0) { $0.isConnected } == 1_510)
+    }
+
     @Test func lostChecksAreRetransmittedThenSucceed() throws {
         var net = Net([try Self.box(), try Self.meta()])
         try net.exchangeOffers()

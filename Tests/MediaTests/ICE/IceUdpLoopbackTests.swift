@@ -3,18 +3,18 @@ import Runtime
 import Testing
 @testable import Media
 
-/// Two agents on real UDP sockets on 127.0.0.1, driven by poll(2) and the monotonic clock,
+/// Two agents on real UDP sockets on 127.0.0.1 and on ::1, driven by poll(2) and the monotonic clock,
 /// as the integrator's event loop drives them.
 @Suite struct IceUdpLoopbackTests {
     final class UdpSocket {
         let descriptor: Int32
         let address: SocketAddress
 
-        init() throws {
-            let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-            guard descriptor >= 0, let any = SocketAddress(text: "127.0.0.1:0") else { throw SocketFailure(step: "socket") }
+        init(_ loopback: SocketAddress) throws {
+            let descriptor = socket(loopback.family, Int32(SOCK_DGRAM.rawValue), 0)
+            guard descriptor >= 0 else { throw SocketFailure(step: "socket") }
             self.descriptor = descriptor
-            let bound = any.withSockAddr { bind(descriptor, $0, $1) }
+            let bound = loopback.withSockAddr { bind(descriptor, $0, $1) }
             var storage = sockaddr_storage()
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let named = withUnsafeMutablePointer(to: &storage) {
@@ -48,8 +48,10 @@ import Testing
 
     struct SocketFailure: Error { let step: String }
 
-    @Test func agentsConnectOverRealSockets() throws {
-        let sockets = [try UdpSocket(), try UdpSocket()]
+    @Test(arguments: ["127.0.0.1:0", "[::1]:0"])
+    func agentsConnectOverRealSockets(_ loopbackText: String) throws {
+        let loopback = try #require(SocketAddress(text: loopbackText))
+        let sockets = [try UdpSocket(loopback), try UdpSocket(loopback)]
         var agents = [
             try IceAgent(role: .controlling, mode: .full, localCandidates: [IceCandidate(type: .host, address: sockets[0].address)]),
             try IceAgent(role: .controlled, mode: .lite, localCandidates: [IceCandidate(type: .host, address: sockets[1].address)]),
