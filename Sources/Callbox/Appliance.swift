@@ -2,6 +2,7 @@ import CallCore
 import Config
 import Glibc
 import Journal
+import Media
 import Runtime
 import WhatsApp
 
@@ -28,6 +29,8 @@ public final class Appliance {
     private let intake: WebhookIntake
     private let inbox: InboxProcessor
     private var devCalls: DevCallControl?
+    private let media: MediaEngine
+    private var handset: HandsetController?
     private var server: HTTPServer?
     private var signals: SignalWatcher?
     private var stopping = false
@@ -64,8 +67,22 @@ public final class Appliance {
         intake = WebhookIntake(journal: journal, appSecret: secrets.whatsappAppSecret.revealed,
                                verifyToken: secrets.whatsappVerifyToken.revealed, metrics: metrics)
         inbox = InboxProcessor(journal: journal, calls: calls, phoneNumberID: number.phoneNumberID, loop: loop, metrics: metrics)
-        if config.dev.callControl, let business = PhoneNumber(config.whatsapp.businessNumber ?? SandboxGraph.businessNumber) {
-            devCalls = DevCallControl(calls: calls, journal: journal, businessNumber: business)
+        let certificate = try DtlsCertificate.loadOrCreate(directory: config.box.dataDirectory)
+        let addresses = config.media.addresses.isEmpty
+            ? IceCandidateGatherer.interfaceAddresses()
+            : config.media.addresses.compactMap { SocketAddress(ipText: $0, port: 0) }
+        var mediaEvents: ((MediaEvent) -> Void)?
+        media = MediaEngine(certificate: certificate, addresses: addresses, loop: loop) { mediaEvents?($0) }
+        let business = PhoneNumber(config.whatsapp.businessNumber ?? SandboxGraph.businessNumber)
+        if let board = config.board, let business {
+            let controller = try HandsetController(board: board, routing: config.routing.handset, business: business,
+                                                   calls: calls, journal: journal, media: media, loop: loop)
+            handset = controller
+            calls.handset = controller
+        }
+        mediaEvents = { [weak self] event in self?.handset?.mediaEvent(event) }
+        if config.dev.callControl, let business {
+            devCalls = DevCallControl(calls: calls, journal: journal, businessNumber: business, handset: handset)
         }
         registerMetrics()
     }
@@ -110,6 +127,7 @@ public final class Appliance {
             loop.schedule(afterMilliseconds: 50) { [weak self] in self?.finishStopping(waited: waited + 50) }
             return
         }
+        media.shutDown()
         do {
             try journal.close()
         } catch {

@@ -35,8 +35,10 @@ final class CallController {
     private var timers: [TimerSlot: EventLoop.TimerID] = [:]
     /// Effects of the events applied in the open transaction, run once it commits.
     private var pendingEffects: [CallAction] = []
-    /// Hooks for the handset and widgets, which arrive with later features.
-    var onNotice: ((CallHandle, CallState) -> Void)?
+    /// Meta's SDP answers to hand to the media before the effects that start it.
+    private var pendingRemoteAnswers: [(CallHandle, String)] = []
+    /// The desk handset and the box's own media; nil on a box without a handset.
+    weak var handset: CallMediaHandler?
 
     private struct TimerSlot: Hashable {
         var call: CallHandle
@@ -84,6 +86,9 @@ final class CallController {
         }
         if changed, let handle, let session, let key = keys[handle] {
             try store(session, key: key)
+        }
+        if result.refusal == nil, let handle, case let .remoteAnswer(sdp)? = session {
+            pendingRemoteAnswers.append((handle, sdp))
         }
         return result
     }
@@ -180,7 +185,8 @@ final class CallController {
             callId: key, direction: record.direction.rawValue, remoteNumber: record.remote.description,
             businessNumber: record.business.description, offeredAt: record.offeredAt, answeredAt: record.answeredAt,
             endedAt: record.endedAt, duration: record.duration, outcome: record.outcome.rawValue,
-            answeredBy: record.answerer?.journalName, endReason: record.endReason.journalName)
+            answeredBy: record.answerer?.journalName, endReason: record.endReason.journalName,
+            quality: handset?.quality(of: record.call))
         if try journal.callRecords.record(row) {
             log.notice("call recorded", ["call": key, "outcome": row.outcome, "duration_ms": "\(row.duration.milliseconds)"])
         }
@@ -219,9 +225,13 @@ final class CallController {
     /// Drops the effects of events whose transaction rolled back: they must not run.
     func discardPendingEffects(from index: Int = 0) {
         pendingEffects.removeSubrange(min(index, pendingEffects.count)...)
+        if index == 0 { pendingRemoteAnswers.removeAll() }
     }
 
     func runPendingEffects() {
+        let answers = pendingRemoteAnswers
+        pendingRemoteAnswers.removeAll()
+        for (handle, sdp) in answers { handset?.remoteAnswer(handle, sdp: sdp) }
         let effects = pendingEffects
         pendingEffects.removeAll()
         for effect in effects { perform(effect) }
@@ -239,14 +249,17 @@ final class CallController {
             if let id = timers.removeValue(forKey: TimerSlot(call: handle, kind: kind)) { loop.cancel(id) }
         case let .ring(handle):
             log.info("ringing", ["call": keys[handle] ?? "\(handle)"])
+            handset?.ring(handle)
         case let .stopRinging(handle):
             log.info("ringing stopped", ["call": keys[handle] ?? "\(handle)"])
+            handset?.stopRinging(handle)
         case let .startMedia(handle):
             startMedia(handle)
         case let .stopMedia(handle):
             log.info("media stopped", ["call": keys[handle] ?? "\(handle)"])
+            handset?.stopMedia(handle)
         case let .notify(handle, state):
-            onNotice?(handle, state)
+            handset?.callChanged(handle, to: state)
             if state.name.isTerminal { forget(handle) }
         case let .refuse(refusal):
             log.notice("event refused", ["reason": refusal.reason.rawValue, "event": refusal.event.rawValue,
@@ -283,8 +296,11 @@ final class CallController {
         case .browser, .api:
             loop.schedule(afterMilliseconds: 0) { [weak self] in self?.handleNow(.mediaConnected(.handle(handle))) }
         case .handset:
-            log.warning("no handset media engine on this box; the no-media guard will end the call",
-                        ["call": keys[handle] ?? "\(handle)"])
+            guard let handset else {
+                log.warning("no handset on this box; the no-media guard will end the call", ["call": keys[handle] ?? "\(handle)"])
+                return
+            }
+            handset.startMedia(handle)
         }
     }
 

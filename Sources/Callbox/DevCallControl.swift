@@ -10,16 +10,19 @@ import Runtime
 ///     POST /dev/calls/{call}/decline
 ///     POST /dev/calls/{call}/hangup
 ///     POST /dev/calls/dial            {"to": "34600111222", "sdp": "..."}  → {"call": key}
+///                                     {"to": "34600111222", "via": "handset"}: the box offers
 ///     GET  /dev/calls/{call}          the call's state and SDPs
 final class DevCallControl {
     private let calls: CallController
     private let journal: Journal
     private let businessNumber: PhoneNumber
+    private let handset: HandsetController?
 
-    init(calls: CallController, journal: Journal, businessNumber: PhoneNumber) {
+    init(calls: CallController, journal: Journal, businessNumber: PhoneNumber, handset: HandsetController?) {
         self.calls = calls
         self.journal = journal
         self.businessNumber = businessNumber
+        self.handset = handset
     }
 
     static func allows(_ request: HTTPRequest) -> Bool {
@@ -78,6 +81,14 @@ final class DevCallControl {
     private func dial(_ body: JSONValue) -> HTTPResponse {
         guard let to = body["to"]?.string.flatMap(PhoneNumber.init) else {
             return ErrorBody.response(400, "bad_number", "'to' must be a phone number")
+        }
+        if body["via"]?.string == "handset" {
+            guard let handset else { return ErrorBody.response(409, "no_handset", "this box has no handset ([box] board)") }
+            let result = handset.dial(to)
+            guard let handle = result.handle, result.refusal == nil else {
+                return ErrorBody.response(409, result.refusal?.reason.rawValue ?? "handset_busy", "the handset cannot place the call now")
+            }
+            return .json(200, JSONWriter.encode(["call": .string(calls.key(of: handle) ?? CallKey.local(handle))]))
         }
         guard let sdp = body["sdp"]?.string, sdp.hasPrefix("v=0") else {
             return ErrorBody.response(400, "bad_sdp", "'sdp' must be the offer SDP text")

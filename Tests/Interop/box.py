@@ -45,6 +45,7 @@ class Box:
             "whatsapp": {"phone_number_id": meta.PHONE_NUMBER_ID, "business_number": meta.BUSINESS_NUMBER,
                          "graph_url": graph_url, "graph_version": "v24.0"},
             "routing": {"ring_timeout": ring_timeout, "owner_first": "2s"},
+            "media": {"addresses": "127.0.0.1"},
             "dev": {"call_control": "on"},
         }
         for section, values in (extra or {}).items():

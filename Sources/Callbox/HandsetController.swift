@@ -1,0 +1,206 @@
+import CallCore
+import Config
+import Handset
+import Journal
+import Media
+import Runtime
+
+/// The desk handset on the event loop (issue 3, DESIGN §2): it rings for incoming calls as
+/// `[routing] handset` says, answers one when lifted — the box's own SDP answer in
+/// pre_accept and accept — and ends it when hung up; it places calls "via handset" with
+/// ring-back in the earpiece. Audio runs on an `AudioThread` per call, packets on the
+/// media engine's thread.
+final class HandsetController: CallMediaHandler {
+    private struct HandsetCall {
+        var handle: CallHandle
+        var media: MediaCall
+        var audio: AudioThread
+        var path: HandsetAudioPath
+    }
+
+    private let calls: CallController
+    private let journal: Journal
+    private let media: MediaEngine
+    private let board: BoardProfile
+    private let routing: HandsetRouting
+    private let business: PhoneNumber
+    private let ringer: Ringer?
+    private var hook: HookSwitch?
+    /// Inbound calls ringing the handset, oldest first: lifting it answers the first.
+    private var ringing: [CallHandle] = []
+    private var current: HandsetCall?
+    /// Quality of calls whose media ended before their record was written (a hang-up ends
+    /// the audio at once; the record follows Meta's answer to terminate).
+    private var finishedQuality: [CallHandle: String] = [:]
+    private let log = Logger("handset")
+
+    init(board: BoardProfile, routing: HandsetRouting, business: PhoneNumber, calls: CallController, journal: Journal,
+         media: MediaEngine, loop: EventLoop) throws {
+        self.board = board
+        self.routing = routing
+        self.business = business
+        self.calls = calls
+        self.journal = journal
+        self.media = media
+        ringer = try Ringer(output: board.ringer, audio: board.audio, loop: loop)
+        hook = try HookSwitch.open(board.hook, loop: loop) { [weak self] state in self?.hookChanged(state) }
+    }
+
+    var isOffHook: Bool { hook?.state == .offHook }
+
+    // MARK: hook switch
+
+    private func hookChanged(_ state: HookState) {
+        log.info("hook \(state.rawValue)")
+        switch state {
+        case .offHook:
+            guard current == nil, let call = ringing.first else { return }
+            answer(call)
+        case .onHook:
+            guard let call = current?.handle else { return }
+            calls.handleNow(.hangup(.handle(call)))
+            tearDown(call)
+        }
+    }
+
+    private func answer(_ call: CallHandle) {
+        guard let key = calls.key(of: call), let offer = (try? journal.callSessions.session(callKey: key))??.offerSDP else {
+            log.error("no offer stored for the ringing call", ["call": "\(call)"])
+            return
+        }
+        let opened: MediaCall
+        do {
+            opened = try media.answer(offer: offer)
+        } catch {
+            log.error("cannot answer the call's SDP", ["call": key, "error": "\(error)"])
+            calls.handleNow(.decline(.handle(call)))
+            return
+        }
+        guard start(call, opened, ringback: false) else { return }
+        let result = calls.handleNow(.answer(.handle(call), .handset),
+                                     session: .answered(by: .handset, answerSDP: opened.localDescription))
+        if result.refusal != nil { tearDown(call) }
+    }
+
+    /// Places a call "via handset": the box offers, the earpiece rings back meanwhile.
+    func dial(_ to: PhoneNumber) -> CallEventResult {
+        guard current == nil else { return CallEventResult() }
+        let opened: MediaCall
+        do {
+            opened = try media.offer()
+        } catch {
+            log.error("cannot make an offer", ["error": "\(error)"])
+            return CallEventResult()
+        }
+        let result = calls.handleNow(.dial(Dial(to: to, from: business, by: .handset)),
+                                     session: .opened(direction: .outbound, remote: to, business: business,
+                                                      offeredAt: Instant(unixMilliseconds: WallClock.milliseconds()),
+                                                      offerSDP: opened.localDescription, callerName: nil))
+        guard let handle = result.handle, result.refusal == nil, start(handle, opened, ringback: true) else {
+            media.close(opened.id)
+            return result
+        }
+        return result
+    }
+
+    private func start(_ call: CallHandle, _ opened: MediaCall, ringback: Bool) -> Bool {
+        ringer?.stop()
+        let path = HandsetAudioPath(call: opened.audio, rate: board.audio.rate, ringback: ringback)
+        let audio = AudioThread(profile: board.audio, handler: path)
+        do {
+            try audio.start()
+        } catch {
+            log.error("cannot start the handset's audio", ["error": "\(error)"])
+            media.close(opened.id)
+            return false
+        }
+        current = HandsetCall(handle: call, media: opened, audio: audio, path: path)
+        return true
+    }
+
+    private func tearDown(_ call: CallHandle) {
+        guard let active = current, active.handle == call else { return }
+        current = nil
+        active.audio.stop()
+        media.close(active.media.id)
+        finishedQuality[call] = active.media.quality.json
+        if !ringing.isEmpty { startRinger() }
+    }
+
+    // MARK: media events (event loop)
+
+    func mediaEvent(_ event: MediaEvent) {
+        guard let active = current else { return }
+        switch event {
+        case let .connected(id) where id == active.media.id:
+            calls.handleNow(.mediaConnected(.handle(active.handle)))
+        case let .failed(id, failure) where id == active.media.id:
+            log.warning("handset media lost", ["reason": failure.code])
+            calls.handleNow(.mediaLost(.handle(active.handle)))
+        case let .dtmf(id, digit) where id == active.media.id:
+            log.info("DTMF from the far end", ["digit": String(digit)])
+        default:
+            break
+        }
+    }
+
+    // MARK: CallMediaHandler
+
+    func ring(_ call: CallHandle) {
+        guard routing != .never, calls.table.slot(call)?.direction == .inbound else { return }
+        if !ringing.contains(call) { ringing.append(call) }
+        if current == nil {
+            if isOffHook {
+                answer(call)
+            } else {
+                startRinger()
+            }
+        }
+    }
+
+    private func startRinger() {
+        do {
+            try ringer?.start()
+        } catch {
+            log.error("cannot ring", ["error": "\(error)"])
+        }
+    }
+
+    func stopRinging(_ call: CallHandle) {
+        ringing.removeAll { $0 == call }
+        if ringing.isEmpty { ringer?.stop() }
+    }
+
+    func startMedia(_ call: CallHandle) {
+        guard let active = current, active.handle == call else { return }
+        media.enableSending(active.media.id)
+    }
+
+    func stopMedia(_ call: CallHandle) {
+        tearDown(call)
+    }
+
+    func callChanged(_ call: CallHandle, to state: CallState) {
+        if state.name == .active, let active = current, active.handle == call { active.path.stopRingback() }
+        if state.name.isTerminal {
+            stopRinging(call)
+            tearDown(call)
+            finishedQuality[call] = nil
+        }
+    }
+
+    func remoteAnswer(_ call: CallHandle, sdp: String) {
+        guard let active = current, active.handle == call else { return }
+        do {
+            try media.apply(answer: sdp, to: active.media.id)
+        } catch {
+            log.error("Meta's answer is unusable", ["error": "\(error)"])
+            calls.handleNow(.mediaLost(.handle(call)))
+        }
+    }
+
+    func quality(of call: CallHandle) -> String? {
+        guard let active = current, active.handle == call else { return finishedQuality[call] }
+        return active.media.quality.json
+    }
+}
