@@ -7,5 +7,4 @@ int cb_opus_set_signal(OpusEncoder *e, int v) { return opus_encoder_ctl(e, OPUS_
 int cb_opus_set_complexity(OpusEncoder *e, int v) { return opus_encoder_ctl(e, OPUS_SET_COMPLEXITY(v)); }
 int cb_opus_set_dtx(OpusEncoder *e, int v) { return opus_encoder_ctl(e, OPUS_SET_DTX(v)); }
 int cb_opus_get_lookahead(OpusEncoder *e, int *v) { return opus_encoder_ctl(e, OPUS_GET_LOOKAHEAD(v)); }
-int cb_opus_get_bitrate(OpusEncoder *e, int *v) { return opus_encoder_ctl(e, OPUS_GET_BITRATE(v)); }
 int cb_opus_decoder_reset(OpusDecoder *d) { return opus_decoder_ctl(d, OPUS_RESET_STATE); }

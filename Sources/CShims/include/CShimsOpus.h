@@ -13,7 +13,6 @@ int cb_opus_set_signal(OpusEncoder *encoder, int signal);
 int cb_opus_set_complexity(OpusEncoder *encoder, int complexity);
 int cb_opus_set_dtx(OpusEncoder *encoder, int enabled);
 int cb_opus_get_lookahead(OpusEncoder *encoder, int *samples);
-int cb_opus_get_bitrate(OpusEncoder *encoder, int *bits_per_second);
 int cb_opus_decoder_reset(OpusDecoder *decoder);
 
 #endif

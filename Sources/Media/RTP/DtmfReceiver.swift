@@ -14,6 +14,7 @@ public struct DtmfReceiver: Sendable {
     /// digit when this packet starts a new DTMF event; nil for continuations, repeats,
     /// malformed payloads and non-DTMF events.
     public mutating func receive(_ packet: RtpPacket, in bytes: UnsafeRawBufferPointer) -> DtmfDigit? {
+        guard packet.payloadRange.upperBound <= bytes.count else { return nil }
         let payload = UnsafeRawBufferPointer(rebasing: bytes[packet.payloadRange])
         guard let event = try? TelephoneEvent.parse(payload) else { return nil }
         return receive(event, ssrc: packet.ssrc, timestamp: packet.timestamp)

@@ -23,7 +23,7 @@ public struct DtmfSender: Sendable {
     /// RFC 4733 §2.5.1.3: one event can last at most 0xFFFF units (8.19 s at 8 kHz).
     public static let maxToneMilliseconds = 8_000
     /// 20 ms in telephone-event units (8 kHz).
-    public static let unitsPerFrame: UInt16 = 160
+    public static let unitsPerFrame = UInt16(TelephoneEvent.clockRate / 50)
     /// RFC 4733 §2.3.4: -10 dBm0, a typical keypad level.
     public static let defaultVolume: UInt8 = 10
 

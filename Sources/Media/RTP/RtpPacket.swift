@@ -43,10 +43,11 @@ public struct RtpPacket: Equatable, Sendable {
 
     public var payloadLength: Int { payloadRange.count }
 
-    /// The `index`-th CSRC of a packet parsed from `bytes`.
-    public func csrc(_ index: Int, in bytes: UnsafeRawBufferPointer) -> UInt32 {
-        precondition(index >= 0 && index < csrcCount, "CSRC index out of range")
-        return bytes.rtpLoadUInt32(at: Self.fixedHeaderLength + 4 * index)
+    /// The `index`-th CSRC of a packet parsed from `bytes`; nil when out of range.
+    public func csrc(_ index: Int, in bytes: UnsafeRawBufferPointer) -> UInt32? {
+        let offset = Self.fixedHeaderLength + 4 * index
+        guard index >= 0, index < csrcCount, offset + 4 <= bytes.count else { return nil }
+        return bytes.rtpLoadUInt32(at: offset)
     }
 
     public static func parse(_ bytes: [UInt8]) throws(RtpError) -> RtpPacket {

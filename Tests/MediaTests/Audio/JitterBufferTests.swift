@@ -205,3 +205,39 @@ final class JitterHarness {
         #expect(harness.buffer.statistics.targetDelayMilliseconds == 200)
     }
 }
+
+@Suite struct JitterBufferPipelineTests {
+    /// Encoder → RTP sender → 10 % loss and reordering → jitter buffer → decoder: the tone
+    /// comes out at its frequency, and the loss is concealed, mostly from FEC.
+    @Test func toneSurvivesLossAndReorderingEndToEnd() throws {
+        let encoder = try OpusEncoder()
+        let buffer = try JitterBuffer(payloadType: 111)
+        var sender = RtpStreamSender(payloadType: 111)
+        let input = AudioSignal.tone(frequency: 1_000, amplitude: 8_000, frames: 150)
+        var packets: [[UInt8]] = []
+        var rtp = [UInt8](repeating: 0, count: 1_500)
+        for payload in try AudioSignal.encode(input, with: encoder) {
+            let length = try payload.withUnsafeBytes { raw in try rtp.withUnsafeMutableBytes { try sender.writeAudio(raw, into: $0) } }
+            packets.append(Array(rtp[0..<length]))
+        }
+        var order = Array(packets.indices).filter { $0 % 10 != 5 }      // every tenth packet lost
+        for index in stride(from: 20, to: order.count - 1, by: 7) { order.swapAt(index, index + 1) }
+        var output: [Int16] = []
+        var kinds: [JitterFrameKind: Int] = [:]
+        for (step, index) in order.enumerated() {
+            _ = packets[index].withUnsafeBytes { buffer.insert($0, arrivalNanoseconds: Int64(step) * 20_000_000) }
+            let frame = buffer.nextFrame()
+            kinds[frame.kind, default: 0] += 1
+            output += frame.samples
+        }
+        let statistics = buffer.statistics
+        #expect(statistics.lost >= 13 && statistics.lost <= 16)
+        #expect(statistics.concealedByFEC >= 10)
+        #expect(statistics.late == 0 && statistics.duplicates == 0)
+        let steady = output[(20 * 960)...]
+        let atTone = AudioSignal.goertzel(steady, frequency: 1_000)
+        #expect(atTone > 50 * AudioSignal.goertzel(steady, frequency: 800))
+        #expect(atTone > 50 * AudioSignal.goertzel(steady, frequency: 1_200))
+        #expect((kinds[.decoded] ?? 0) > 100)
+    }
+}

@@ -32,7 +32,7 @@ import Testing
         let packet = try RtpPacket.parse(bytes)
         #expect(packet.csrcCount == 3)
         bytes.withUnsafeBytes { raw in
-            #expect(packet.csrc(0, in: raw) == 7 && packet.csrc(2, in: raw) == 9)
+            #expect(packet.csrc(0, in: raw) == 7 && packet.csrc(2, in: raw) == 9 && packet.csrc(3, in: raw) == nil)
         }
         #expect(packet.extensionProfile == 0xBEDE)
         #expect(Array(bytes[packet.extensionRange]) == oneByte.data)
