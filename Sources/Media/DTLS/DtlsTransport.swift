@@ -213,7 +213,12 @@ public final class DtlsTransport {
               let owner = SSL_get_ex_data(OpaquePointer(ssl), OpenSSLLibrary.transportSlot),
               let certificate = X509_STORE_CTX_get_current_cert(store) else { return 0 }
         let transport = Unmanaged<DtlsTransport>.fromOpaque(owner).takeUnretainedValue()
-        return transport.peerMatches(certificate) ? 1 : 0
+        guard transport.peerMatches(certificate) else {
+            // Without this the pending self-signed error would be sent as unknown_ca.
+            X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REJECTED)
+            return 0
+        }
+        return 1
     }
 
     private func peerMatches(_ certificate: OpaquePointer) -> Bool {
