@@ -62,7 +62,9 @@ public final class DtlsCertificate: @unchecked Sendable {
         let certificatePEM = FileContents.read(certificatePath)
         if let keyPEM, let certificatePEM {
             switch load(keyPEM: keyPEM, certificatePEM: certificatePEM) {
-            case let .success(identity): return identity
+            case let .success(identity):
+                restrictKeyMode(keyPath, log: log)
+                return identity
             case let .failure(reason):
                 log.warning("replacing the stored DTLS certificate", ["directory": directory, "reason": reason.reason])
             }
@@ -186,6 +188,16 @@ public final class DtlsCertificate: @unchecked Sendable {
         let count = BIO_read(bio, &bytes, Int32(bytes.count))
         guard count == Int32(bytes.count) else { throw .generationFailed("PEM encoding: short read") }
         return bytes
+    }
+
+    /// A key readable by group or others (restored from a backup, copied by hand) is put
+    /// back to 0600; failing that is logged, not fatal, since the identity itself is fine.
+    private static func restrictKeyMode(_ keyPath: String, log: Logger) {
+        var status = stat()
+        guard stat(keyPath, &status) == 0, status.st_mode & 0o077 != 0 else { return }
+        if chmod(keyPath, 0o600) != 0 {
+            log.warning("DTLS key is readable by others and cannot be restricted", ["path": keyPath, "reason": String(cString: strerror(errno))])
+        }
     }
 
     private static func ensureDirectory(_ directory: String) throws(DtlsCertificateError) {

@@ -32,7 +32,7 @@ public enum DtlsFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case handshakeTimeout
     /// OpenSSL ended the handshake or connection: a received alert, a malformed message,
     /// too many retransmissions. The text is OpenSSL's error queue.
-    case handshakeFailed(String)
+    case protocolFailure(String)
     /// The RFC 5705 exporter did not produce the SRTP keys.
     case keyExportFailed(String)
     /// The SSL context could not be set up (OpenSSL missing a feature, allocation failure).
@@ -44,7 +44,7 @@ public enum DtlsFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .noPeerCertificate: "peer sent no certificate"
         case .noSrtpProfile: "peer negotiated no common SRTP profile"
         case .handshakeTimeout: "DTLS handshake timed out"
-        case let .handshakeFailed(reason): "DTLS failed: \(reason)"
+        case let .protocolFailure(reason): "DTLS failed: \(reason)"
         case let .keyExportFailed(reason): "SRTP key export failed: \(reason)"
         case let .setupFailed(reason): "DTLS setup failed: \(reason)"
         }

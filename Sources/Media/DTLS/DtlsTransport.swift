@@ -125,7 +125,7 @@ public final class DtlsTransport {
         ERR_clear_error()
         let written = datagram.withUnsafeBytes { BIO_write(incoming, $0.baseAddress, Int32($0.count)) }
         guard written == datagram.count else {
-            fail(.handshakeFailed("BIO_write: \(OpenSSLLibrary.drainErrors())"), &output)
+            fail(.protocolFailure("BIO_write: \(OpenSSLLibrary.drainErrors())"), &output)
             return output
         }
         if state == .handshaking { advanceHandshake(&output) }
@@ -158,7 +158,7 @@ public final class DtlsTransport {
         }
         ERR_clear_error()
         if cb_dtls_handle_timeout(connection) < 0 {
-            fail(.handshakeFailed("retransmission: \(OpenSSLLibrary.drainErrors())"), &output)
+            fail(.protocolFailure("retransmission: \(OpenSSLLibrary.drainErrors())"), &output)
         }
         collectOutgoing(&output)
         return output
@@ -213,7 +213,12 @@ public final class DtlsTransport {
               let owner = SSL_get_ex_data(OpaquePointer(ssl), OpenSSLLibrary.transportSlot),
               let certificate = X509_STORE_CTX_get_current_cert(store) else { return 0 }
         let transport = Unmanaged<DtlsTransport>.fromOpaque(owner).takeUnretainedValue()
-        return transport.peerMatches(certificate) ? 1 : 0
+        guard transport.peerMatches(certificate) else {
+            // Without this the pending self-signed error would be sent as unknown_ca.
+            X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REJECTED)
+            return 0
+        }
+        return 1
     }
 
     private func peerMatches(_ certificate: OpaquePointer) -> Bool {
@@ -232,10 +237,10 @@ public final class DtlsTransport {
         case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
             return
         case SSL_ERROR_ZERO_RETURN:
-            fail(.handshakeFailed("peer closed during the handshake"), &output)
+            fail(.protocolFailure("peer closed during the handshake"), &output)
         default:
             let reason = OpenSSLLibrary.drainErrors()
-            fail(peerFingerprintMismatched ? .fingerprintMismatch : .handshakeFailed(reason), &output)
+            fail(peerFingerprintMismatched ? .fingerprintMismatch : .protocolFailure(reason), &output)
         }
     }
 
@@ -287,7 +292,7 @@ public final class DtlsTransport {
                 output.events.append(.closed)
                 return
             default:
-                fail(.handshakeFailed(OpenSSLLibrary.drainErrors()), &output)
+                fail(.protocolFailure(OpenSSLLibrary.drainErrors()), &output)
                 return
             }
         }

@@ -29,6 +29,16 @@ import Testing
         }
     }
 
+    @Test func reloadRestrictsALooseKeyMode() throws {
+        let directory = DtlsScratchDirectory()
+        defer { directory.remove() }
+        let first = try DtlsCertificate.loadOrCreate(directory: directory.path)
+        chmod(directory.path + "/dtls-key.pem", 0o644)
+        let second = try DtlsCertificate.loadOrCreate(directory: directory.path)
+        #expect(second.fingerprintSHA256 == first.fingerprintSHA256)
+        #expect(directory.mode(of: "dtls-key.pem") == 0o600)
+    }
+
     @Test(arguments: ["dtls-key.pem", "dtls-cert.pem"])
     func regeneratesWhenAFileIsCorrupt(file: String) throws {
         let directory = DtlsScratchDirectory()

@@ -28,7 +28,7 @@ enum DtlsCommand {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// Starts `arguments` with both output streams going to `logPath`.
+    /// Starts `arguments` with standard output and error going to `stdout`.
     static func spawn(_ arguments: [String], stdin: Int32?, stdout: Int32) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -80,7 +80,8 @@ final class DtlsBackgroundCommand {
 
     func stop() {
         close(stdinWriter)
-        kill(pid, SIGTERM)
+        // SIGKILL: the test runner's blocked signal mask is inherited, so SIGTERM may never land.
+        kill(pid, SIGKILL)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
     }

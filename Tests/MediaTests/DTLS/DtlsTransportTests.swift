@@ -64,6 +64,11 @@ import Testing
         // The client's bad_certificate alert ends the server's handshake at once.
         #expect(pair.server.state == .failed)
         #expect(pair.serverKeys == nil)
+        guard case let .failed(.protocolFailure(reason)) = pair.serverEvents.first else {
+            Issue.record("server events \(pair.serverEvents)")
+            return
+        }
+        #expect(reason.contains("bad certificate"))
     }
 
     @Test func serverRejectsAClientWithTheWrongFingerprint() throws {

@@ -143,6 +143,24 @@ import Testing
         #expect(Array(roomy.prefix(back)) == plain)
     }
 
+    /// libsrtp writes only the trailer the profile declares: bytes beyond it stay untouched.
+    @Test(arguments: SrtpProfile.allCases)
+    func protectionWritesNoFurtherThanTheTrailer(profile: SrtpProfile) throws {
+        let call = try Call(profile: profile)
+        let canary: [UInt8] = [UInt8](repeating: 0xEE, count: 64)
+        for (plain, trailer, isRTP) in [(Self.rtp(sequence: 3), profile.rtpTrailerLength, true), (Self.receiverReport, profile.rtcpTrailerLength, false)] {
+            var buffer = plain + [UInt8](repeating: 0, count: trailer) + canary
+            let length = try buffer.withUnsafeMutableBytes { bytes in
+                let exact = UnsafeMutableRawBufferPointer(rebasing: bytes[0..<(plain.count + trailer)])
+                return isRTP
+                    ? try call.clientOut.protectRTP(in: exact, length: plain.count)
+                    : try call.clientOut.protectRTCP(in: exact, length: plain.count)
+            }
+            #expect(length == plain.count + trailer)
+            #expect(Array(buffer[length...]) == canary)
+        }
+    }
+
     @Test func randomDatagramsNeverCrashTheReceiver() throws {
         let call = try Call(profile: .aeadAes128Gcm)
         var generator = SystemRandomNumberGenerator()
