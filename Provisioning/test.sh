@@ -21,12 +21,13 @@ swift test --skip-build 2>&1 | tee .build/swift-test.log | grep -E "✘|Test run
 grep -qE "✔ Test run with [0-9]+ tests? (in [0-9]+ suites? )?passed" .build/swift-test.log || { echo "Swift tests failed"; exit 1; }
 
 step "Fuzz (${fuzz_seconds}s each)"
-swift build --sanitize=fuzzer -Xswiftc -DFUZZING --scratch-path .build-fuzz \
-    --product WebhookFuzz 2>&1 | grep -E "error|Build" | tail -3
-swift build --sanitize=fuzzer -Xswiftc -DFUZZING --scratch-path .build-fuzz \
-    --product ConfigFuzz 2>&1 | grep -E "error|Build" | tail -3
+fuzz_targets="WebhookFuzz:Tests/Fixtures/webhooks ConfigFuzz:Tests/Fixtures/config SDPFuzz:Tests/Fixtures/sdp STUNFuzz:Tests/Fixtures/stun RTPFuzz:Tests/Fixtures/rtp"
+for target in $fuzz_targets; do
+    swift build --sanitize=fuzzer -Xswiftc -DFUZZING --scratch-path .build-fuzz \
+        --product "${target%%:*}" 2>&1 | grep -E "error|Build" | tail -3
+done
 mkdir -p .build/fuzz-artifacts
-for target in WebhookFuzz:Tests/Fixtures/webhooks ConfigFuzz:Tests/Fixtures/config; do
+for target in $fuzz_targets; do
     name=${target%%:*}; seeds=${target#*:}
     corpus=.build/fuzz-corpus/$name; mkdir -p "$corpus"
     .build-fuzz/debug/$name -max_total_time="$fuzz_seconds" -artifact_prefix=.build/fuzz-artifacts/ \
@@ -36,5 +37,6 @@ done
 
 step "Interop tests (Python)"
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/pip install -q --disable-pip-version-check pytest
+# aiortc plays the WhatsApp user's phone (wheels only, no compiler needed); numpy analyses audio.
+.venv/bin/pip install -q --disable-pip-version-check pytest aiortc numpy
 .venv/bin/python -m pytest -q Tests/Interop

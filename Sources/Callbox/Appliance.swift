@@ -36,6 +36,8 @@ public final class Appliance {
     private var stopping = false
 
     public init(config: LoadedConfig) throws {
+        // Before the media and audio threads exist, so they inherit the mask.
+        SignalWatcher.block()
         self.config = config
         try Self.makeDirectory(config.box.dataDirectory)
         journal = try Journal(directory: config.box.dataDirectory)
@@ -81,6 +83,7 @@ public final class Appliance {
             calls.handset = controller
         }
         mediaEvents = { [weak self] event in self?.handset?.mediaEvent(event) }
+        sandbox?.phone = SandboxPhone(media: media, dataDirectory: config.box.dataDirectory)
         if config.dev.callControl, let business {
             devCalls = DevCallControl(calls: calls, journal: journal, businessNumber: business, handset: handset)
         }
@@ -159,6 +162,8 @@ public final class Appliance {
                                            body: Array(metrics.render().utf8)))
         case ("GET", "/dev/sandbox") where sandbox != nil:
             responder.respond(.json(200, JSONWriter.encode(["requests": .array(sandbox?.recent ?? [])])))
+        case ("POST", "/dev/sandbox/incoming-call") where sandbox != nil:
+            responder.respond(sandboxIncomingCall(request))
         case (_, let path) where path.hasPrefix("/dev/calls/") || path == "/dev/calls/dial":
             guard let devCalls else {
                 responder.respond(ErrorBody.response(404, "not_found", "call control is off ([dev] call_control)"))
@@ -174,6 +179,19 @@ public final class Appliance {
         default:
             responder.respond(ErrorBody.response(404, "not_found", "no route for \(request.method) \(request.path)"))
         }
+    }
+
+    /// The sandbox's WhatsApp user calls the business (`callbox simulate incoming-call`).
+    private func sandboxIncomingCall(_ request: HTTPRequest) -> HTTPResponse {
+        guard DevCallControl.allows(request), let sandbox else {
+            return ErrorBody.response(403, "forbidden", "the sandbox answers loopback clients only")
+        }
+        let body = (try? JSONParser.parse(request.body)) ?? .object([])
+        guard let caller = PhoneNumber(body["from"]?.string ?? Simulate.defaultCaller) else {
+            return ErrorBody.response(400, "bad_number", "'from' must be a phone number")
+        }
+        let id = sandbox.placeIncomingCall(from: caller.description, name: body["name"]?.string ?? "Sandbox User")
+        return .json(200, JSONWriter.encode(["call": .string(id)]))
     }
 
     private func health() -> HTTPResponse {

@@ -29,6 +29,10 @@ final class SandboxGraph: GraphTransport {
     /// Meta refuses an accept whose SDP differs from the pre_accept's (spec §3.1).
     private var preAccepted: [String: String] = [:]
     private(set) var recent: [JSONValue] = []
+    /// The user's phone, when the box has media (issue 3): real SDP and real audio.
+    var phone: SandboxPhone?
+    /// SDP offers of the box's outbound calls, for the phone to answer.
+    private var offers: [String: String] = [:]
 
     init(loop: EventLoop, webhookURL: String, appSecret: String) {
         self.loop = loop
@@ -59,28 +63,38 @@ final class SandboxGraph: GraphTransport {
         }
         keep(["path": .string(path), "request": (try? JSONParser.parse(body)) ?? .null])
         switch parsed.operation {
-        case let .connect(to, _, _):
+        case let .connect(to, offerSDP, _):
             let id = "wacid.SANDBOX\(WallClock.milliseconds())\(nextCall)"
             nextCall += 1
+            offers[id] = offerSDP
             log.info("connect", ["to": to, "call": id])
             return (200, JSONWriter.encode(["messaging_product": "whatsapp", "calls": [["id": .string(id)]]]),
                     { [weak self] in self?.playOutboundCall(id: id, to: to) })
         case let .preAccept(callID, answerSDP):
             log.info("pre_accept", ["call": callID])
             preAccepted[callID] = answerSDP
-            return (200, Self.success, nil)
+            return (200, Self.success, { [weak self] in self?.phone?.boxAnswered(callID, sdp: answerSDP) })
         case let .accept(callID, answerSDP, _):
             log.info("accept", ["call": callID])
             if let earlier = preAccepted.removeValue(forKey: callID), earlier != answerSDP {
                 return (400, Self.errorEnvelope(code: 100, message: "Invalid parameter", details: "SDP mismatch with pre-accept"), nil)
             }
-            return (200, Self.success, nil)
+            return (200, Self.success, { [weak self] in
+                self?.phone?.boxAnswered(callID, sdp: answerSDP)
+                self?.phone?.connected(callID)
+            })
         case let .reject(callID):
             log.info("reject", ["call": callID])
-            return (200, Self.success, { [weak self] in self?.deliver(self?.terminate(id: callID, status: "FAILED")) })
+            return (200, Self.success, { [weak self] in
+                self?.phone?.ended(callID)
+                self?.deliver(self?.terminate(id: callID, status: "FAILED"))
+            })
         case let .terminate(callID):
             log.info("terminate", ["call": callID])
-            return (200, Self.success, { [weak self] in self?.deliver(self?.terminate(id: callID, status: "COMPLETED")) })
+            return (200, Self.success, { [weak self] in
+                self?.phone?.ended(callID)
+                self?.deliver(self?.terminate(id: callID, status: "COMPLETED"))
+            })
         case let .sendText(to, _, _, _), let .callPermissionRequest(to, _):
             let id = "wamid.SANDBOX\(WallClock.milliseconds())\(nextMessage)"
             nextMessage += 1
@@ -111,7 +125,25 @@ final class SandboxGraph: GraphTransport {
     private func playOutboundCall(id: String, to: String) {
         loop.schedule(afterMilliseconds: 500) { [weak self] in self?.deliver(self?.status(id: id, to: to, "RINGING")) }
         loop.schedule(afterMilliseconds: 2_000) { [weak self] in self?.deliver(self?.connectAnswer(id: id, to: to)) }
-        loop.schedule(afterMilliseconds: 2_200) { [weak self] in self?.deliver(self?.status(id: id, to: to, "ACCEPTED")) }
+        loop.schedule(afterMilliseconds: 2_200) { [weak self] in
+            self?.phone?.connected(id)
+            self?.deliver(self?.status(id: id, to: to, "ACCEPTED"))
+        }
+    }
+
+    /// The sandbox user calls the business: Meta's connect webhook with the phone's offer
+    /// (or, on a box without media, a Meta-shaped one). Returns the call id.
+    func placeIncomingCall(from caller: String, name: String) -> String {
+        let id = "wacid.SANDBOX\(WallClock.milliseconds())\(nextCall)"
+        nextCall += 1
+        let sdp = phone?.offer(for: id) ?? SandboxSDP.offer(sessionID: WallClock.milliseconds())
+        deliver(envelope([
+            JSONMember("contacts", [["profile": ["name": .string(name)], "wa_id": .string(caller)]]),
+            JSONMember("calls", [["id": .string(id), "from": .string(caller), "to": .string(Self.businessNumber),
+                                  "event": "connect", "timestamp": nowText, "direction": "USER_INITIATED",
+                                  "session": ["sdp_type": "offer", "sdp": .string(sdp)]]]),
+        ]))
+        return id
     }
 
     private func deliver(_ payload: JSONValue?) {
@@ -142,9 +174,11 @@ final class SandboxGraph: GraphTransport {
     }
 
     private func connectAnswer(id: String, to: String) -> JSONValue {
-        envelope([JSONMember("calls", [["id": .string(id), "from": .string(Self.businessNumber), "to": .string(to),
-                                        "event": "connect", "timestamp": nowText, "direction": "BUSINESS_INITIATED",
-                                        "session": ["sdp_type": "answer", "sdp": .string(SandboxSDP.answer)]]])])
+        let offer = offers.removeValue(forKey: id)
+        let sdp = offer.flatMap { phone?.answer($0, for: id) } ?? SandboxSDP.answer
+        return envelope([JSONMember("calls", [["id": .string(id), "from": .string(Self.businessNumber), "to": .string(to),
+                                               "event": "connect", "timestamp": nowText, "direction": "BUSINESS_INITIATED",
+                                               "session": ["sdp_type": "answer", "sdp": .string(sdp)]]])])
     }
 
     private func terminate(id: String, status: String) -> JSONValue {

@@ -45,6 +45,9 @@ enum Simulate {
         let words = Array(options.positional.dropFirst())
 
         switch (what, words.count) {
+        case ("incoming-call", 0) where config.whatsapp.isSandbox:
+            // The sandbox's own user calls, with a real WebRTC peer behind the offer.
+            return meta.control("/dev/sandbox/incoming-call", ["from": .string(from), "name": .string(name)])
         case ("incoming-call", 0):
             let id = "wacid.SIM\(WallClock.milliseconds())"
             return meta.deliver(meta.incomingCall(id: id, from: from, name: name), describing: "incoming call \(id) from +\(from)")

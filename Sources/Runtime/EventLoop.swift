@@ -109,6 +109,8 @@ public final class EventLoop {
             if let bound = preparation() { limit(bound) }
         }
         if let deadline = timers.nextDeadline() { limit(deadline - MonotonicClock.milliseconds()) }
+        // A preparation may have stopped the loop: finish this turn without sleeping.
+        if stopRequested { wait = 0 }
 
         var descriptors = watches.map { pollfd(fd: $0.key, events: $0.value.events.rawValue, revents: 0) }
         let ready = poll(&descriptors, nfds_t(descriptors.count), Int32(clamping: wait))

@@ -7,13 +7,25 @@ public final class SignalWatcher {
     private let descriptor: Int32
     private let loop: EventLoop
 
-    /// Blocks the signals for the whole process; call before any thread is started so
-    /// every thread inherits the mask.
-    public init(loop: EventLoop, signals: [Int32] = [SIGTERM, SIGINT, SIGHUP], handler: @escaping (Int32) -> Void) {
+    public static let terminationSignals = [SIGTERM, SIGINT, SIGHUP]
+
+    /// Blocks `signals` in the calling thread and in every thread it starts afterwards.
+    /// Call it before starting any thread: a thread that does not block them would take the
+    /// signal and the default action would kill the process instead of letting the loop
+    /// stop it cleanly.
+    public static func block(_ signals: [Int32] = terminationSignals) {
         var mask = sigset_t()
         sigemptyset(&mask)
         for signal in signals { sigaddset(&mask, signal) }
         pthread_sigmask(SIG_BLOCK, &mask, nil)
+    }
+
+    /// Blocks the signals (see `block`) and reads them through a signalfd on `loop`.
+    public init(loop: EventLoop, signals: [Int32] = terminationSignals, handler: @escaping (Int32) -> Void) {
+        Self.block(signals)
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        for signal in signals { sigaddset(&mask, signal) }
         self.loop = loop
         descriptor = signalfd(-1, &mask, Int32(SFD_NONBLOCK | SFD_CLOEXEC))
         loop.watch(descriptor, for: .readable) { [descriptor] _ in

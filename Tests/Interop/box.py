@@ -103,6 +103,10 @@ class Box:
                 return response.status, response.read(), dict(response.headers)
         except urllib.error.HTTPError as error:
             return error.code, error.read(), dict(error.headers)
+        except urllib.error.URLError:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"callbox died with {self.process.returncode}; its log ends:\n{self.log()[-6000:]}")
+            raise
 
     def get(self, path):
         return self.request("GET", path)

@@ -57,3 +57,18 @@ import Testing
         #expect(received == Array(0..<1_000))
     }
 }
+
+@Suite struct EventLoopStopTests {
+    @Test func aStopFromAPreparationEndsRunWithoutSleeping() {
+        let loop = EventLoop()
+        var stopNow = false
+        loop.addPreparation {
+            if stopNow { loop.stop() }
+            return nil
+        }
+        loop.schedule(afterMilliseconds: 10) { stopNow = true }
+        let started = MonotonicClock.milliseconds()
+        loop.run()
+        #expect(MonotonicClock.milliseconds() - started < 1_000)
+    }
+}
