@@ -1,4 +1,0 @@
-import Testing
-@testable import Handset
-
-@Test func targetBuilds() { #expect(Bool(true)) }
