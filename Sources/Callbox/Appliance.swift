@@ -44,13 +44,14 @@ public final class Appliance {
 
         let secrets = config.secrets
         let number = BusinessNumber(graphVersion: config.whatsapp.graphVersion,
-                                    phoneNumberID: config.whatsapp.phoneNumberID ?? SandboxGraph.phoneNumberID)
+                                    phoneNumberID: config.whatsapp.phoneNumberID ?? SandboxGraph.defaultPhoneNumberID)
         let transport: GraphTransport
         let baseURL: String
         switch config.whatsapp.graph {
         case .sandbox:
             let box = SandboxGraph(loop: loop, webhookURL: Self.localURL(config) + "/webhook",
-                                   appSecret: secrets.whatsappAppSecret.revealed)
+                                   appSecret: secrets.whatsappAppSecret.revealed, phoneNumberID: number.phoneNumberID,
+                                   businessNumber: config.whatsapp.businessNumber ?? SandboxGraph.defaultBusinessNumber)
             sandbox = box
             httpClient = nil
             transport = box
@@ -75,7 +76,7 @@ public final class Appliance {
             : config.media.addresses.compactMap { SocketAddress(ipText: $0, port: 0) }
         var mediaEvents: ((MediaEvent) -> Void)?
         media = MediaEngine(certificate: certificate, addresses: addresses, loop: loop) { mediaEvents?($0) }
-        let business = PhoneNumber(config.whatsapp.businessNumber ?? SandboxGraph.businessNumber)
+        let business = PhoneNumber(config.whatsapp.businessNumber ?? SandboxGraph.defaultBusinessNumber)
         if let board = config.board, let business {
             let controller = try HandsetController(board: board, routing: config.routing.handset, business: business,
                                                    calls: calls, journal: journal, media: media, loop: loop)

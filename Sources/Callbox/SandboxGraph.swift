@@ -9,8 +9,8 @@ import WhatsApp
 /// the SDP answer and acceptance after connect), signed, through the box's own intake.
 final class SandboxGraph: GraphTransport {
     /// The sandbox's business number, used when the config names none.
-    static let phoneNumberID = "100000000000001"
-    static let businessNumber = "15550001234"
+    static let defaultPhoneNumberID = "100000000000001"
+    static let defaultBusinessNumber = "15550001234"
     static let wabaID = "100000000000002"
     /// Meta answers call actions in a few hundred milliseconds.
     static let answerDelayMilliseconds: Int64 = 150
@@ -20,6 +20,9 @@ final class SandboxGraph: GraphTransport {
 
     private let loop: EventLoop
     private let webhookURL: String
+    /// The number the box is configured for: its webhooks must name it (spec §1.4).
+    private let phoneNumberID: String
+    private let businessNumber: String
     private let appSecret: [UInt8]
     /// Made on first use: an idle sandbox box need not load libcurl's TLS stack.
     private lazy var webhookClient = HTTPClient(loop: loop)
@@ -34,10 +37,12 @@ final class SandboxGraph: GraphTransport {
     /// SDP offers of the box's outbound calls, for the phone to answer.
     private var offers: [String: String] = [:]
 
-    init(loop: EventLoop, webhookURL: String, appSecret: String) {
+    init(loop: EventLoop, webhookURL: String, appSecret: String, phoneNumberID: String, businessNumber: String) {
         self.loop = loop
         self.webhookURL = webhookURL
         self.appSecret = Array(appSecret.utf8)
+        self.phoneNumberID = phoneNumberID
+        self.businessNumber = businessNumber
     }
 
     func send(_ request: HTTPClientRequest, completion: @escaping HTTPClient.Completion) {
@@ -139,7 +144,7 @@ final class SandboxGraph: GraphTransport {
         let sdp = phone?.offer(for: id) ?? SandboxSDP.offer(sessionID: WallClock.milliseconds())
         deliver(envelope([
             JSONMember("contacts", [["profile": ["name": .string(name)], "wa_id": .string(caller)]]),
-            JSONMember("calls", [["id": .string(id), "from": .string(caller), "to": .string(Self.businessNumber),
+            JSONMember("calls", [["id": .string(id), "from": .string(caller), "to": .string(businessNumber),
                                   "event": "connect", "timestamp": nowText, "direction": "USER_INITIATED",
                                   "session": ["sdp_type": "offer", "sdp": .string(sdp)]]]),
         ]))
@@ -161,8 +166,8 @@ final class SandboxGraph: GraphTransport {
 
     private func envelope(_ value: [JSONMember]) -> JSONValue {
         var members = [JSONMember("messaging_product", "whatsapp"),
-                       JSONMember("metadata", ["display_phone_number": .string(Self.businessNumber),
-                                               "phone_number_id": .string(Self.phoneNumberID)])]
+                       JSONMember("metadata", ["display_phone_number": .string(businessNumber),
+                                               "phone_number_id": .string(phoneNumberID)])]
         members += value
         return ["object": "whatsapp_business_account",
                 "entry": [["id": .string(Self.wabaID), "changes": [["field": "calls", "value": .object(members)]]]]]
@@ -176,13 +181,13 @@ final class SandboxGraph: GraphTransport {
     private func connectAnswer(id: String, to: String) -> JSONValue {
         let offer = offers.removeValue(forKey: id)
         let sdp = offer.flatMap { phone?.answer($0, for: id) } ?? SandboxSDP.answer
-        return envelope([JSONMember("calls", [["id": .string(id), "from": .string(Self.businessNumber), "to": .string(to),
+        return envelope([JSONMember("calls", [["id": .string(id), "from": .string(businessNumber), "to": .string(to),
                                                "event": "connect", "timestamp": nowText, "direction": "BUSINESS_INITIATED",
                                                "session": ["sdp_type": "answer", "sdp": .string(sdp)]]])])
     }
 
     private func terminate(id: String, status: String) -> JSONValue {
-        envelope([JSONMember("calls", [["id": .string(id), "from": .string(Self.businessNumber), "event": "terminate",
+        envelope([JSONMember("calls", [["id": .string(id), "from": .string(businessNumber), "event": "terminate",
                                         "timestamp": nowText, "status": .string(status)]])])
     }
 }

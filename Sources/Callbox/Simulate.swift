@@ -83,8 +83,8 @@ struct FakeMeta {
     init(config: LoadedConfig) {
         baseURL = Appliance.localURL(config)
         appSecret = Array(config.secrets.whatsappAppSecret.revealed.utf8)
-        phoneNumberID = config.whatsapp.phoneNumberID ?? SandboxGraph.phoneNumberID
-        businessNumber = config.whatsapp.businessNumber ?? SandboxGraph.businessNumber
+        phoneNumberID = config.whatsapp.phoneNumberID ?? SandboxGraph.defaultPhoneNumberID
+        businessNumber = config.whatsapp.businessNumber ?? SandboxGraph.defaultBusinessNumber
     }
 
     private var now: JSONValue { .string(String(WallClock.milliseconds() / 1_000)) }
