@@ -47,11 +47,12 @@ let package = Package(
 
         // libFuzzer targets: `swift build --product X --sanitize=fuzzer -Xswiftc -DFUZZING`.
         // Built normally they replay the files named on the command line (the seed corpus).
-        .executableTarget(name: "WebhookFuzz", dependencies: ["WhatsApp"], path: "Tests/Fuzz/WebhookFuzz"),
-        .executableTarget(name: "ConfigFuzz", dependencies: ["Config"], path: "Tests/Fuzz/ConfigFuzz"),
-        .executableTarget(name: "SDPFuzz", dependencies: ["Media"], path: "Tests/Fuzz/SDPFuzz"),
-        .executableTarget(name: "STUNFuzz", dependencies: ["Media"], path: "Tests/Fuzz/STUNFuzz"),
-        .executableTarget(name: "RTPFuzz", dependencies: ["Media"], path: "Tests/Fuzz/RTPFuzz"),
+        .target(name: "FuzzReplay", path: "Tests/Fuzz/FuzzReplay"),
+        .executableTarget(name: "WebhookFuzz", dependencies: ["WhatsApp", "FuzzReplay"], path: "Tests/Fuzz/WebhookFuzz"),
+        .executableTarget(name: "ConfigFuzz", dependencies: ["Config", "FuzzReplay"], path: "Tests/Fuzz/ConfigFuzz"),
+        .executableTarget(name: "SDPFuzz", dependencies: ["Media", "FuzzReplay"], path: "Tests/Fuzz/SDPFuzz"),
+        .executableTarget(name: "STUNFuzz", dependencies: ["Media", "FuzzReplay"], path: "Tests/Fuzz/STUNFuzz"),
+        .executableTarget(name: "RTPFuzz", dependencies: ["Media", "FuzzReplay"], path: "Tests/Fuzz/RTPFuzz"),
 
         // Benchmarks print figures; they never fail a build on timing.
         .target(name: "AllocationCounter", path: "Tests/Performance/AllocationCounter"),

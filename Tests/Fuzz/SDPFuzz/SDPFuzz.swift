@@ -4,6 +4,7 @@
 // `swift build --product SDPFuzz --sanitize=fuzzer -Xswiftc -DFUZZING --scratch-path .build-fuzz`
 // Built without -DFUZZING it replays the files (or folders of files) named on the command line;
 // the seed corpus is Tests/Fixtures/sdp.
+import FuzzReplay
 import Glibc
 import Media
 import Runtime
@@ -49,30 +50,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 @main
 struct SDPFuzzReplay {
     static func main() {
-        var replayed = 0
-        for path in CommandLine.arguments.dropFirst() {
-            for file in files(at: path) {
-                guard let bytes = FileContents.read(file) else {
-                    print("cannot read \(file)")
-                    exit(1)
-                }
-                exercise(bytes)
-                replayed += 1
-            }
-        }
-        print("replayed \(replayed) inputs")
-    }
-
-    /// The path itself, or every file under it when it is a folder.
-    static func files(at path: String) -> [String] {
-        guard let directory = opendir(path) else { return [path] }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-            if name != "." && name != ".." { names.append(path + "/" + name) }
-        }
-        return names.sorted().flatMap { files(at: $0) }
+        FuzzReplay.run(CommandLine.arguments.dropFirst(), through: fuzz)
     }
 }
 #endif

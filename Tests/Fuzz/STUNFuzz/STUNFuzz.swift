@@ -1,9 +1,7 @@
+import FuzzReplay
 import Media
 import Runtime
 
-#if !FUZZING
-import Glibc
-#endif
 
 /// Fixed identities so seeds written for them (Tests/Fixtures/stun/ice-*.bin) authenticate.
 enum FuzzPeer {
@@ -82,44 +80,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 }
 
 #if !FUZZING
-/// Without libFuzzer the target replays files: `STUNFuzz PATH…`, where a directory stands for
-/// every file inside it. Tests and CI use this to keep the seed corpus and crash regressions green.
 @main
 struct STUNFuzzReplay {
     static func main() {
-        var replayed = 0
-        for path in CommandLine.arguments.dropFirst() {
-            for file in files(at: path) {
-                let bytes = read(file)
-                // The pad byte gives an empty file a valid pointer; the size leaves it out.
-                let padded = bytes + [0]
-                padded.withUnsafeBufferPointer { buffer in
-                    guard let base = buffer.baseAddress else { return }
-                    _ = fuzz(base, bytes.count)
-                }
-                replayed += 1
-            }
-        }
-        print("replayed \(replayed) inputs")
-    }
-
-    static func files(at path: String) -> [String] {
-        guard let directory = opendir(path) else { return [path] }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-            if name != "." && name != ".." { names.append(path + "/" + name) }
-        }
-        return names.sorted().flatMap { files(at: $0) }
-    }
-
-    static func read(_ path: String) -> [UInt8] {
-        guard let bytes = FileContents.read(path) else {
-            print("cannot read \(path)")
-            exit(1)
-        }
-        return bytes
+        FuzzReplay.run(CommandLine.arguments.dropFirst(), through: fuzz)
     }
 }
 #endif
