@@ -177,17 +177,32 @@ MIC_HZ = 1_000
 PHONE_HZ = 440
 
 
-def cpu_seconds(pid):
-    """utime + stime of the whole process (all threads), /proc/PID/stat fields 14 and 15."""
-    with open(f"/proc/{pid}/stat") as f:
+def cpu_seconds(pid, task=None):
+    """utime + stime of the whole process (all threads), /proc/PID/stat fields 14 and 15;
+    of one thread with `task`."""
+    path = f"/proc/{pid}/task/{task}/stat" if task else f"/proc/{pid}/stat"
+    with open(path) as f:
         fields = f.read().rpartition(")")[2].split()
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def thread_cpu(pid):
+    """CPU seconds so far of each live thread, keyed by (thread id, name)."""
+    seconds = {}
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/comm") as f:
+                seconds[(task, f.read().strip())] = cpu_seconds(pid, task)
+        except OSError:
+            continue
+    return seconds
 
 
 def measure_call(pids, seconds):
     """CPU (% of one core, ms per second) of each process over `seconds`, and its largest
     VmRSS/RssAnon sampled every RSS_SAMPLE_SECONDS meanwhile."""
     start = {pid: cpu_seconds(pid) for pid in pids}
+    threads = {pid: thread_cpu(pid) for pid in pids}
     began = time.monotonic()
     peaks = {pid: {"VmRSS": 0, "RssAnon": 0} for pid in pids}
     while time.monotonic() - began < seconds:
@@ -196,8 +211,19 @@ def measure_call(pids, seconds):
             for key, value in read_status(pid).items():
                 peaks[pid][key] = max(peaks[pid][key], value)
     elapsed = time.monotonic() - began
-    return {pid: {"cpu_percent": 100 * (cpu_seconds(pid) - start[pid]) / elapsed,
-                  "cpu_ms_per_s": 1000 * (cpu_seconds(pid) - start[pid]) / elapsed, **peaks[pid]} for pid in pids}
+    figures = {}
+    for pid in pids:
+        ended = thread_cpu(pid)
+        per_thread = {}
+        for (task, name), seconds in ended.items():
+            share = 100 * (seconds - threads[pid].get((task, name), 0)) / elapsed
+            # Threads that name no role of their own inherit the process name; the main one is told apart.
+            label = "main" if task == str(pid) else name
+            per_thread[label] = per_thread.get(label, 0) + share
+        figures[pid] = {"cpu_percent": 100 * (cpu_seconds(pid) - start[pid]) / elapsed,
+                        "cpu_ms_per_s": 1000 * (cpu_seconds(pid) - start[pid]) / elapsed,
+                        "threads": per_thread, **peaks[pid]}
+    return figures
 
 
 def write_tone(path, frequency, seconds, amplitude=0.3):
@@ -400,6 +426,12 @@ def handset(binary):
     for name, figures, idle in rows:
         print(f"{name:26}{figures['cpu_percent']:>8.2f}{figures['cpu_ms_per_s']:>10.2f}{figures['VmRSS']:>10}"
               f"{figures['RssAnon']:>12}{idle['VmRSS']:>12}{idle['RssAnon']:>14}")
+    for name, figures, _ in rows:
+        shares = ", ".join(f"{thread} {share:.2f}" for thread, share in sorted(figures["threads"].items()) if share >= 0.005)
+        print(f"  {name} CPU % by thread name: {shares}")
+    print("  (callbox-audio: ALSA, Opus encode/decode, jitter buffer; callbox: the media thread (ICE, DTLS, SRTP, "
+          "RTCP, UDP) and the idle HTTP threads; baresip: its audio source thread, which also encodes and sends; "
+          "main: the event loop, which receives, unprotects and decodes in baresip)")
     baresip_cpu = (bs_call["a"]["cpu_percent"] + bs_call["b"]["cpu_percent"]) / 2
     ratio = box_call["cpu_percent"] / baresip_cpu if baresip_cpu else 0
     print(f"CPU per endpoint: callbox {box_call['cpu_percent']:.2f} % vs baresip {baresip_cpu:.2f} % (mean of A and B): "
