@@ -293,11 +293,12 @@ class HandsetBox:
 # - Opus only (baresip names its mono codec opus/48000/1; the SDP says opus/48000/2 as
 #   RFC 7587 wants), 48 kHz, 20 ms, mono on the wire (`opus_stereo no`, `opus_sprop_stereo no`),
 #   24 kb/s, complexity 5, in-band FEC on with 10 % expected loss, no DTX: the box's encoder
-#   settings (OpusEncoder.swift).
+#   settings (OpusEncoder.swift). Its offer reads `a=fmtp:96 stereo=0;sprop-stereo=0;
+#   maxaveragebitrate=24000;useinbandfec=1;usedtx=0` (seen with `baresip -s`).
 # - DTLS-SRTP (`mediaenc=dtls_srtp`, module dtls_srtp, AES_CM_128_HMAC_SHA1_80 negotiated);
 #   no ICE (the box runs ICE, whose consent checks every few seconds cost next to nothing).
 # - Audio: `ausine` plays a 440 Hz tone as the microphone; ausine only produces stereo, so
-#   the source is 2 channels that baresip downmixes for the mono encoder. No player module
+#   the source is 2 channels that baresip's resampler downmixes for the mono encoder. No player module
 #   is loaded (1.0.0's aufile cannot play, and ALSA's null device does not pace a player
 #   thread, which would then spin): baresip decodes every packet (opus_decode in its
 #   receive path) but plays nowhere, so its figure leaves out playback the box does.
