@@ -16,7 +16,17 @@ final class HandsetController: CallMediaHandler {
         var media: MediaCall
         var audio: AudioThread
         var path: HandsetAudioPath
+        /// CLOCK_MONOTONIC nanoseconds when the handset answered (the hook lifted, or a call
+        /// rang while it was already off); nil for calls dialled.
+        var answeredAt: Int64?
     }
+
+    /// Under device pacing the audio thread queues two silent periods before the first real
+    /// one (`AlsaPcm.playbackStartPeriods` in Handset); when it writes a frame, right after a
+    /// capture period completed, the earpiece has played one of them, so one period is still
+    /// ahead of the frame. Under clock pacing the device (the simulated board's null slave)
+    /// takes a write at once: nothing is ahead.
+    static let devicePlaybackPeriodsAhead: Int64 = 1
 
     private let calls: CallController
     private let journal: Journal
@@ -76,7 +86,7 @@ final class HandsetController: CallMediaHandler {
             calls.handleNow(.decline(.handle(call)))
             return
         }
-        guard start(call, opened, ringback: false) else { return }
+        guard start(call, opened, ringback: false, answeredAt: MonotonicClock.nanoseconds()) else { return }
         let result = calls.handleNow(.answer(.handle(call), .handset),
                                      session: .answered(by: .handset, answerSDP: opened.localDescription))
         if result.refusal != nil { tearDown(call) }
@@ -103,7 +113,7 @@ final class HandsetController: CallMediaHandler {
         return result
     }
 
-    private func start(_ call: CallHandle, _ opened: MediaCall, ringback: Bool) -> Bool {
+    private func start(_ call: CallHandle, _ opened: MediaCall, ringback: Bool, answeredAt: Int64? = nil) -> Bool {
         ringer?.stop()
         let path = HandsetAudioPath(call: opened.audio, rate: board.audio.rate, ringback: ringback)
         let audio = AudioThread(profile: board.audio, handler: path)
@@ -114,7 +124,7 @@ final class HandsetController: CallMediaHandler {
             media.close(opened.id)
             return false
         }
-        current = HandsetCall(handle: call, media: opened, audio: audio, path: path)
+        current = HandsetCall(handle: call, media: opened, audio: audio, path: path, answeredAt: answeredAt)
         return true
     }
 
@@ -123,7 +133,7 @@ final class HandsetController: CallMediaHandler {
         current = nil
         active.audio.stop()
         media.close(active.media.id)
-        finishedQuality[call] = active.media.quality.json
+        finishedQuality[call] = quality(of: active)
         if !ringing.isEmpty { startRinger() }
     }
 
@@ -201,6 +211,20 @@ final class HandsetController: CallMediaHandler {
 
     func quality(of call: CallHandle) -> String? {
         guard let active = current, active.handle == call else { return finishedQuality[call] }
-        return active.media.quality.json
+        return quality(of: active)
+    }
+
+    /// The media's quality with the handset's timing (DESIGN §6: the delay the box adds).
+    private func quality(of active: HandsetCall) -> String {
+        var quality = active.media.quality
+        let period = Double(board.audio.period.milliseconds)
+        let ahead = board.audio.pacing == .device ? Double(Self.devicePlaybackPeriodsAhead) * period : 0
+        var firstAudio: Double?
+        if let answeredAt = active.answeredAt, let heard = quality.audio.firstAudioNanoseconds {
+            firstAudio = Double(heard - answeredAt) / 1_000_000
+        }
+        quality.handset = CallQuality.HandsetTiming(capturePeriodMilliseconds: period, playbackLeadMilliseconds: ahead,
+                                                    offhookToFirstAudioMilliseconds: firstAudio)
+        return quality.json
     }
 }

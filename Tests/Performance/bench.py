@@ -1,9 +1,12 @@
 """Process-level benchmarks: webhook intake under wrk against nginx, idle memory
-against baresip. Prints figures; exits 0 whatever they are (benchmarks are not gates)."""
+against baresip, a handset call's CPU, memory and added delay against two baresips in a
+call, and off-hook to first audio. Prints figures; exits 0 whatever they are (benchmarks
+are not gates)."""
 import json
 import os
 import re
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -14,7 +17,7 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "Interop"))
 import meta  # noqa: E402
-from box import APP_SECRET, Box, free_port  # noqa: E402
+from box import APP_SECRET, Box, free_port, wait_for  # noqa: E402
 
 CONNECTIONS = 32
 THREADS = 2
@@ -162,5 +165,321 @@ def read_status(pid):
     return values
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+CALL_SECONDS = int(os.environ.get("BENCH_CALL_SECONDS", "60"))
+# Media settles (DTLS done, jitter target adapted) before the measured window opens.
+SETTLE_SECONDS = 2
+RSS_SAMPLE_SECONDS = 5
+OFFHOOK_CALLS = 5
+# Each off-hook call runs this long after answering: first audio comes well inside it.
+OFFHOOK_CALL_SECONDS = 3
+MIC_HZ = 1_000
+PHONE_HZ = 440
+
+
+def cpu_seconds(pid, task=None):
+    """utime + stime of the whole process (all threads), /proc/PID/stat fields 14 and 15;
+    of one thread with `task`."""
+    path = f"/proc/{pid}/task/{task}/stat" if task else f"/proc/{pid}/stat"
+    with open(path) as f:
+        fields = f.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def thread_cpu(pid):
+    """CPU seconds so far of each live thread, keyed by (thread id, name)."""
+    seconds = {}
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/comm") as f:
+                seconds[(task, f.read().strip())] = cpu_seconds(pid, task)
+        except OSError:
+            continue
+    return seconds
+
+
+def measure_call(pids, seconds):
+    """CPU (% of one core, ms per second) of each process over `seconds`, and its largest
+    VmRSS/RssAnon sampled every RSS_SAMPLE_SECONDS meanwhile."""
+    start = {pid: cpu_seconds(pid) for pid in pids}
+    threads = {pid: thread_cpu(pid) for pid in pids}
+    began = time.monotonic()
+    peaks = {pid: {"VmRSS": 0, "RssAnon": 0} for pid in pids}
+    while time.monotonic() - began < seconds:
+        time.sleep(min(RSS_SAMPLE_SECONDS, max(0.0, seconds - (time.monotonic() - began))))
+        for pid in pids:
+            for key, value in read_status(pid).items():
+                peaks[pid][key] = max(peaks[pid][key], value)
+    elapsed = time.monotonic() - began
+    figures = {}
+    for pid in pids:
+        ended = thread_cpu(pid)
+        per_thread = {}
+        for (task, name), seconds in ended.items():
+            share = 100 * (seconds - threads[pid].get((task, name), 0)) / elapsed
+            # Threads that name no role of their own inherit the process name; the main one is told apart.
+            label = "main" if task == str(pid) else name
+            per_thread[label] = per_thread.get(label, 0) + share
+        figures[pid] = {"cpu_percent": 100 * (cpu_seconds(pid) - start[pid]) / elapsed,
+                        "cpu_ms_per_s": 1000 * (cpu_seconds(pid) - start[pid]) / elapsed,
+                        "threads": per_thread, **peaks[pid]}
+    return figures
+
+
+def write_tone(path, frequency, seconds, amplitude=0.3):
+    import numpy
+    t = numpy.arange(int(48_000 * seconds)) / 48_000
+    with open(path, "wb") as f:
+        f.write((numpy.sin(2 * numpy.pi * frequency * t) * amplitude * 32767).astype("<i2").tobytes())
+
+
+class HandsetBox:
+    """The release box on the simulated board, a fake Graph API and aiortc phones, all on
+    127.0.0.1; calls answered as test_handset_media.py does (connect webhook, `offhook`)."""
+
+    def __init__(self, binary, work, mic_seconds):
+        from fake_graph import FakeGraph
+        self.graph = FakeGraph().start()
+        self.box = Box(os.path.join(work, "box"), self.graph.url)
+        os.makedirs(self.box.data_dir, exist_ok=True)
+        write_tone(os.path.join(self.box.data_dir, "mic.raw"), MIC_HZ, mic_seconds)
+        self.box.process = subprocess.Popen([binary, "run", "--config", self.box.config_path],
+                                            stdout=open(self.box.log_path, "w"), stderr=subprocess.STDOUT)
+        wait_http(self.box.url + "/healthz")
+        self.pid = self.box.process.pid
+
+    def hook(self, state):
+        with open(os.path.join(self.box.data_dir, "hook"), "w") as f:
+            f.write(state + "\n")
+
+    def answer(self, call_id):
+        """Rings `call_id` with a fresh aiortc offer, lifts the handset; returns the phone
+        once ICE and DTLS connected."""
+        from phone import Phone
+        phone = Phone(PHONE_HZ)
+        self.box.deliver(meta.connect_offer(call_id, sdp=phone.offer()))
+        wait_for(lambda: self.state(call_id) == "ringing", what="ringing")
+        self.hook("offhook")
+        # Polled finely: the poll interval is part of the off-hook → audio figure.
+        pre_accept = wait_for(lambda: [r for r in self.graph.calls("pre_accept") if r.json.get("call_id") == call_id],
+                              interval=0.002, what="pre_accept")
+        phone.accept_answer(pre_accept[0].json["session"]["sdp"])
+        wait_for(lambda: self.state(call_id) == "active", what="active")
+        wait_for(lambda: phone.state == "connected", timeout=15, what="phone connected")
+        return phone
+
+    def hang_up(self, call_id, phone):
+        """Hangs up and returns the call record's quality JSON."""
+        self.hook("onhook")
+        rows = wait_for(lambda: self.box.query("select quality from calls where call_id = ?", call_id),
+                        timeout=15, what="call record")
+        phone.close()
+        return json.loads(rows[0]["quality"])
+
+    def state(self, call_id):
+        rows = self.box.query("select to_state from call_journal where call_key = ? order by seq desc limit 1", call_id)
+        return rows[0]["to_state"] if rows else None
+
+    def stop(self):
+        self.box.stop()
+        self.graph.stop()
+
+
+# Two baresip 1.0.0 instances calling each other on 127.0.0.1, as close to the box's call as
+# its modules allow:
+# - SIP over UDP on 127.0.0.1 (`sip_listen`, `net_interface 127.0.0.1` keeps RTP on
+#   loopback too), no registrar (`regint=0`); B answers by itself (`answermode=auto`), A
+#   dials B with `-e "/dial …"` (the `menu` module provides /dial; its status line is off).
+# - Opus only (baresip names its mono codec opus/48000/1; the SDP says opus/48000/2 as
+#   RFC 7587 wants), 48 kHz, 20 ms, mono on the wire (`opus_stereo no`, `opus_sprop_stereo no`),
+#   24 kb/s, complexity 5, in-band FEC on with 10 % expected loss, no DTX: the box's encoder
+#   settings (OpusEncoder.swift). Its offer reads `a=fmtp:96 stereo=0;sprop-stereo=0;
+#   maxaveragebitrate=24000;useinbandfec=1;usedtx=0` (seen with `baresip -s`).
+# - DTLS-SRTP (`mediaenc=dtls_srtp`, module dtls_srtp, AES_CM_128_HMAC_SHA1_80 negotiated);
+#   no ICE (the box runs ICE, whose consent checks every few seconds cost next to nothing).
+# - Audio: `ausine` plays a 440 Hz tone as the microphone; ausine only produces stereo, so
+#   the source is 2 channels that baresip's resampler downmixes for the mono encoder. No player module
+#   is loaded (1.0.0's aufile cannot play, and ALSA's null device does not pace a player
+#   thread, which would then spin): baresip decodes every packet (opus_decode in its
+#   receive path) but plays nowhere, so its figure leaves out playback the box does.
+BARESIP_CONFIG = """poll_method epoll
+sip_listen 127.0.0.1:{port}
+net_interface 127.0.0.1
+rtp_ports {rtp_low}-{rtp_high}
+audio_source ausine,440
+audio_alert ausine,440
+ausrc_srate 48000
+ausrc_channels 2
+auplay_srate 48000
+module_path /usr/lib/baresip/modules
+module menu.so
+module opus.so
+module ausine.so
+module dtls_srtp.so
+module_app account.so
+statmode_default off
+opus_bitrate 24000
+opus_stereo no
+opus_sprop_stereo no
+opus_inbandfec yes
+opus_packet_loss 10
+opus_complexity 5
+opus_application voip
+opus_dtx no
+"""
+BARESIP_ACCOUNT = "<sip:{user}@127.0.0.1:{port}>;regint=0;audio_codecs=opus/48000/1;mediaenc=dtls_srtp;ptime=20{extra}\n"
+
+
+def sip_port():
+    """A port whose successor is free too: baresip also listens for SIP over TCP on the port
+    and for SIP over TLS on the next one."""
+    for _ in range(50):
+        port = free_port()
+        try:
+            for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+                for candidate in (port, port + 1):
+                    with socket.socket(socket.AF_INET, kind) as probe:
+                        probe.bind(("127.0.0.1", candidate))
+            return port
+        except OSError:
+            continue
+    raise RuntimeError("no free pair of ports for baresip")
+
+
+def baresip_instance(work, user, port, rtp_low, extra=""):
+    folder = os.path.join(work, f"baresip-{user}")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "config"), "w") as f:
+        f.write(BARESIP_CONFIG.format(port=port, rtp_low=rtp_low, rtp_high=rtp_low + 10))
+    with open(os.path.join(folder, "accounts"), "w") as f:
+        f.write(BARESIP_ACCOUNT.format(user=user, port=port, extra=extra))
+    return folder
+
+
+def start_baresip(folder, *arguments):
+    log = os.path.join(folder, "baresip.log")
+    return subprocess.Popen(["baresip", "-f", folder, *arguments], stdin=subprocess.DEVNULL,
+                            stdout=open(log, "w"), stderr=subprocess.STDOUT), log
+
+
+def log_has(path, text):
+    with open(path) as f:
+        return text in f.read()
+
+
+def baresip_call(work, seconds):
+    """Idle and in-call figures of both baresip instances over the same window."""
+    port_a = sip_port()
+    port_b = sip_port()
+    while abs(port_b - port_a) < 2:
+        port_b = sip_port()
+    a = baresip_instance(work, "a", port_a, 31000)
+    b = baresip_instance(work, "b", port_b, 31100, extra=";answermode=auto")
+    callee, callee_log = start_baresip(b)
+    idle_caller, _ = start_baresip(a)
+    time.sleep(SETTLE_SECONDS)
+    idle = {"a": read_status(idle_caller.pid), "b": read_status(callee.pid)}
+    # The caller dials at start (-e), so its idle figure comes from the same config without it.
+    idle_caller.terminate()
+    idle_caller.wait()
+    caller, caller_log = start_baresip(a, "-e", f"/dial sip:b@127.0.0.1:{port_b}")
+    try:
+        for log in (caller_log, callee_log):
+            wait_for(lambda: log_has(log, "incoming rtp for 'audio' established"), timeout=15, what="baresip audio")
+        time.sleep(SETTLE_SECONDS)
+        figures = measure_call([caller.pid, callee.pid], seconds)
+        profile = "?"
+        with open(caller_log) as f:
+            match = re.search(r"DTLS-SRTP complete \(audio/RTP\) Profile=(\S+)", f.read())
+            profile = match.group(1) if match else "none"
+    finally:
+        for process in (caller, callee):
+            process.terminate()
+            process.wait()
+    return idle, {"a": figures[caller.pid], "b": figures[callee.pid]}, profile
+
+
+def handset(binary):
+    work = tempfile.mkdtemp(prefix="callbox-handset-")
+    call_id = "wacid.BENCHCALL"
+    station = HandsetBox(binary, work, mic_seconds=CALL_SECONDS + 30)
+    try:
+        time.sleep(SETTLE_SECONDS)
+        box_idle = read_status(station.pid)
+        phone = station.answer(call_id)
+        time.sleep(SETTLE_SECONDS)
+        box_call = measure_call([station.pid], CALL_SECONDS)[station.pid]
+        quality = station.hang_up(call_id, phone)
+    finally:
+        station.stop()
+    bs_idle, bs_call, profile = baresip_call(work, CALL_SECONDS)
+
+    print(f"one call for {CALL_SECONDS} s on 127.0.0.1, measured after {SETTLE_SECONDS} s of media; "
+          f"CPU = utime+stime of the whole process (/proc/PID/stat), RSS = largest of samples every "
+          f"{RSS_SAMPLE_SECONDS} s; idle = before the call")
+    print(f"callbox: release --static-swift-stdlib, simulated board (ALSA file plugin, 20 ms periods), "
+          f"inbound call answered off-hook, far end aiortc; SRTP {quality.get('srtp_profile', '?')}")
+    print(f"baresip 1.0.0 A calls B: Opus 48 kHz mono 20 ms FEC, DTLS-SRTP {profile}, ausine source, no player")
+    print(f"{'':26}{'CPU %':>8}{'ms CPU/s':>10}{'VmRSS kB':>10}{'RssAnon kB':>12}{'idle VmRSS':>12}{'idle RssAnon':>14}")
+    rows = [("callbox (one endpoint)", box_call, box_idle),
+            ("baresip A (caller)", bs_call["a"], bs_idle["a"]),
+            ("baresip B (callee)", bs_call["b"], bs_idle["b"])]
+    for name, figures, idle in rows:
+        print(f"{name:26}{figures['cpu_percent']:>8.2f}{figures['cpu_ms_per_s']:>10.2f}{figures['VmRSS']:>10}"
+              f"{figures['RssAnon']:>12}{idle['VmRSS']:>12}{idle['RssAnon']:>14}")
+    for name, figures, _ in rows:
+        shares = ", ".join(f"{thread} {share:.2f}" for thread, share in sorted(figures["threads"].items()) if share >= 0.005)
+        print(f"  {name} CPU % by thread name: {shares}")
+    print("  (callbox-audio: ALSA, Opus encode/decode, jitter buffer; callbox: the media thread (ICE, DTLS, SRTP, "
+          "RTCP, UDP) and the idle HTTP threads; baresip: its audio source thread, which also encodes and sends; "
+          "main: the event loop, which receives, unprotects and decodes in baresip)")
+    baresip_cpu = (bs_call["a"]["cpu_percent"] + bs_call["b"]["cpu_percent"]) / 2
+    ratio = box_call["cpu_percent"] / baresip_cpu if baresip_cpu else 0
+    print(f"CPU per endpoint: callbox {box_call['cpu_percent']:.2f} % vs baresip {baresip_cpu:.2f} % (mean of A and B): "
+          f"ratio {ratio:.2f} (goal ≤ 0.50)")
+    print_latency(quality)
+
+
+def print_latency(quality):
+    """The box's own delay per direction, from the call record (medians over the call)."""
+    print("== One-way delay the box adds (call record's quality JSON; medians over the call, jitter target apart)")
+    print(f"{'':34}{'p50 ms':>8}{'p99 ms':>8}")
+    print(f"{'capture period (fixed)':34}{quality['capture_period_ms']:>8}{'':>8}")
+    print(f"{'captured() → SRTP sent':34}{quality['capture_to_send_p50_ms']:>8}{quality['capture_to_send_p99_ms']:>8}")
+    print(f"{'  capture → wire':34}{quality['capture_to_wire_ms']:>8}{'':>8}   goal ≤ 30")
+    print(f"{'arrival → render took it':34}{quality['arrival_to_render_p50_ms']:>8}{quality['arrival_to_render_p99_ms']:>8}")
+    print(f"{'decode (jitter buffer pull)':34}{quality['decode_p50_ms']:>8}{quality['decode_p99_ms']:>8}")
+    print(f"{'playback lead (fixed, pacing)':34}{quality['playback_lead_ms']:>8}{'':>8}")
+    print(f"{'  wire → playback':34}{quality['wire_to_playback_ms']:>8}{'':>8}   goal ≤ 30")
+    print(f"{'jitter target (apart, final)':34}{quality['playout_delay_ms']:>8}")
+    print("decode is 0.1 ms buckets: '0.1' means under 0.1 ms. On a board paced by its sound card the "
+          "audio thread keeps one more period ahead of the earpiece: wire → playback + "
+          f"{quality['capture_period_ms']} ms there.")
+
+
+def offhook(binary):
+    work = tempfile.mkdtemp(prefix="callbox-offhook-")
+    station = HandsetBox(binary, work, mic_seconds=OFFHOOK_CALLS * (OFFHOOK_CALL_SECONDS + 10))
+    delays = []
+    try:
+        for index in range(OFFHOOK_CALLS):
+            call_id = f"wacid.BENCHHOOK{index}"
+            phone = station.answer(call_id)
+            time.sleep(OFFHOOK_CALL_SECONDS)
+            delays.append(station.hang_up(call_id, phone).get("offhook_to_first_audio_ms"))
+            time.sleep(0.5)
+    finally:
+        station.stop()
+    measured = sorted(d for d in delays if d is not None)
+    print(f"{OFFHOOK_CALLS} inbound calls: the box reads `offhook` from the hook FIFO → it renders the first frame "
+          f"from a packet (call record's offhook_to_first_audio_ms). Includes the answer SDP, pre_accept to the fake "
+          f"Graph, this script relaying the answer to aiortc (polled every 2 ms), ICE and DTLS with aiortc, accept, "
+          f"and the jitter buffer filling to its 40 ms start")
+    if measured:
+        print(f"{'':20}{'min ms':>8}{'median ms':>11}{'max ms':>8}")
+        print(f"{'off-hook → audio':20}{measured[0]:>8.1f}{measured[len(measured) // 2]:>11.1f}{measured[-1]:>8.1f}")
+    print("each call:", ", ".join("none" if d is None else f"{d:.1f}" for d in delays))
+
+
 if __name__ == "__main__":
-    {"intake": intake, "memory": memory}[sys.argv[1]](sys.argv[2])
+    {"intake": intake, "memory": memory, "handset": handset, "offhook": offhook}[sys.argv[1]](sys.argv[2])

@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
 # Benchmarks of DESIGN.md §6 and issue 2: they print figures, side by side with their
 # references, and never fail on timing. Usage: bash Tests/Performance/run.sh [name…]
-# (names: callcore journal intake memory; default all).
+# (names: callcore journal intake memory opus handset offhook; default all). handset and
+# offhook drive aiortc, so they run on .venv's Python (as Provisioning/test.sh makes it), or
+# on $PYTHON; BENCH_CALL_SECONDS shortens handset's 60 s call.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source Provisioning/deps.sh
 ensure_packages "${BUILD_PACKAGES[@]}" wrk nginx baresip python3
 ensure_swift
-wanted=${*:-callcore journal intake memory}
+wanted=${*:-callcore journal intake memory opus handset offhook}
+python=${PYTHON:-.venv/bin/python}
+media_python() {
+    if [ ! -x "$python" ]; then
+        python3 -m venv .venv
+        .venv/bin/pip install -q --disable-pip-version-check pytest aiortc numpy
+    fi
+    "$python" "$@"
+}
 
 swift build -c release --static-swift-stdlib 2>&1 | grep -E "error|Build" | tail -3
 bin=$(swift build -c release --show-bin-path)
@@ -17,6 +27,10 @@ for name in $wanted; do
         journal)  echo "== Journal commits";  "$bin/JournalBench" ;;
         intake)   echo "== Webhook intake (wrk, 32 connections) vs nginx"; python3 Tests/Performance/bench.py intake "$bin/callbox" ;;
         memory)   echo "== Idle memory vs baresip"; python3 Tests/Performance/bench.py memory "$bin/callbox" ;;
+        opus)     echo "== Opus encode/decode per 20 ms frame"; "$bin/MediaBench" ;;
+        handset)  echo "== Handset call: CPU and memory per endpoint vs two baresips in a call, delay the box adds"
+                  media_python Tests/Performance/bench.py handset "$bin/callbox" ;;
+        offhook)  echo "== Off-hook to first audio played"; media_python Tests/Performance/bench.py offhook "$bin/callbox" ;;
         *) echo "unknown benchmark $name" >&2; exit 2 ;;
     esac
 done

@@ -28,6 +28,13 @@ public final class CallAudio: @unchecked Sendable {
     private let wakeNetwork: EventLoop.Waker
     private let muted = Atomic<Bool>(false)
     private let published = PublishedAudioStatistics()
+    /// Audio thread only: how long packets waited between arrival and the render that took
+    /// them, and how long taking a frame from the jitter buffer (the decode) lasted.
+    private let arrivalToRender = LatencyHistogram()
+    private let frameDecode = LatencyHistogram()
+    private var framesSincePublished = 0
+    /// Percentiles are summed up once a second: a scan of the buckets per frame is waste.
+    static let latencyPublishFrames = 50
 
     init(opusPayloadType: UInt8, ssrc: UInt32, wakeNetwork: EventLoop.Waker) throws(OpusError) {
         encoder = try OpusEncoder()
@@ -57,6 +64,9 @@ public final class CallAudio: @unchecked Sendable {
 
     /// Audio thread: one 20 ms captured frame in.
     public func captured(_ frame: UnsafeBufferPointer<Int16>) {
+        // The packet carries the time its frame was handed over, so the media thread can
+        // measure encode + queue + protect + send (the box's capture → wire delay).
+        let handedOver = MonotonicClock.nanoseconds()
         let length: Int
         do {
             length = try encoder.encode(isMuted ? UnsafeBufferPointer(silence) : frame, into: payload)
@@ -68,19 +78,33 @@ public final class CallAudio: @unchecked Sendable {
         guard let written = try? sender.writeAudio(UnsafeRawBufferPointer(rebasing: payload[0..<length]), into: packet) else {
             return
         }
-        if outgoing.push(UnsafeRawBufferPointer(rebasing: packet[0..<written]), time: MonotonicClock.nanoseconds()) {
+        if outgoing.push(UnsafeRawBufferPointer(rebasing: packet[0..<written]), time: handedOver) {
             wakeNetwork.wake()
         }
     }
 
     /// Audio thread: the next 20 ms to play.
     public func render(into frame: UnsafeMutableBufferPointer<Int16>) {
-        while incoming.pop({ bytes, arrival in jitterBuffer.insert(bytes, arrivalNanoseconds: arrival) }) {}
+        let now = MonotonicClock.nanoseconds()
+        while incoming.pop({ bytes, arrival in
+            arrivalToRender.record(nanoseconds: now - arrival)
+            jitterBuffer.insert(bytes, arrivalNanoseconds: arrival)
+        }) {}
+        let pulled = MonotonicClock.nanoseconds()
         let next = jitterBuffer.nextFrame()
+        if next.kind != .silence {
+            frameDecode.record(nanoseconds: MonotonicClock.nanoseconds() - pulled)
+            published.firstAudio(at: now)
+        }
         let count = min(frame.count, next.samples.count)
         for index in 0..<count { frame[index] = next.samples[index] }
         for index in count..<frame.count { frame[index] = 0 }
         published.record(next.kind, jitterBuffer.statistics)
+        framesSincePublished += 1
+        if framesSincePublished >= Self.latencyPublishFrames {
+            framesSincePublished = 0
+            published.record(arrivalToRender: arrivalToRender.summary, decode: frameDecode.summary)
+        }
     }
 
     /// From any thread.
@@ -100,6 +124,14 @@ public struct AudioStatistics: Sendable, Equatable {
     public var targetDelayMilliseconds = 0
     public var maxDelayMilliseconds = 0
     public var encodeErrors = 0
+    /// Arrival on the media thread → the render that moved the packet into the jitter
+    /// buffer (up to one audio period: render runs once per period).
+    public var arrivalToRender = LatencySummary()
+    /// Taking a frame from the jitter buffer: the Opus decode, FEC or PLC.
+    public var decode = LatencySummary()
+    /// CLOCK_MONOTONIC nanoseconds of the first rendered frame that came from a packet
+    /// (decoded, or FEC/PLC after the first packet); nil until then.
+    public var firstAudioNanoseconds: Int64?
 
     public var framesConcealed: Int { framesFEC + framesPLC }
 }
@@ -120,6 +152,27 @@ private final class PublishedAudioStatistics: Sendable {
     let encodeErrors = Atomic<Int>(0)
     /// Frames before the first packet arrived are silence, not concealment.
     let started = Atomic<Bool>(false)
+    /// 0 until the first frame from a packet was rendered.
+    let firstAudioNanoseconds = Atomic<Int64>(0)
+    let arrivalToRenderP50 = Atomic<Int>(0)
+    let arrivalToRenderP99 = Atomic<Int>(0)
+    let arrivalToRenderCount = Atomic<Int>(0)
+    let decodeP50 = Atomic<Int>(0)
+    let decodeP99 = Atomic<Int>(0)
+    let decodeCount = Atomic<Int>(0)
+
+    func firstAudio(at nanoseconds: Int64) {
+        _ = firstAudioNanoseconds.compareExchange(expected: 0, desired: nanoseconds, ordering: .relaxed)
+    }
+
+    func record(arrivalToRender: LatencySummary, decode: LatencySummary) {
+        arrivalToRenderP50.store(arrivalToRender.p50Microseconds, ordering: .relaxed)
+        arrivalToRenderP99.store(arrivalToRender.p99Microseconds, ordering: .relaxed)
+        arrivalToRenderCount.store(arrivalToRender.count, ordering: .relaxed)
+        decodeP50.store(decode.p50Microseconds, ordering: .relaxed)
+        decodeP99.store(decode.p99Microseconds, ordering: .relaxed)
+        decodeCount.store(decode.count, ordering: .relaxed)
+    }
 
     func record(_ kind: JitterFrameKind, _ buffer: JitterBufferStatistics) {
         switch kind {
@@ -153,6 +206,14 @@ private final class PublishedAudioStatistics: Sendable {
         statistics.targetDelayMilliseconds = target.load(ordering: .relaxed)
         statistics.maxDelayMilliseconds = maxDelay.load(ordering: .relaxed)
         statistics.encodeErrors = encodeErrors.load(ordering: .relaxed)
+        statistics.arrivalToRender = LatencySummary(p50Microseconds: arrivalToRenderP50.load(ordering: .relaxed),
+                                                    p99Microseconds: arrivalToRenderP99.load(ordering: .relaxed),
+                                                    count: arrivalToRenderCount.load(ordering: .relaxed))
+        statistics.decode = LatencySummary(p50Microseconds: decodeP50.load(ordering: .relaxed),
+                                           p99Microseconds: decodeP99.load(ordering: .relaxed),
+                                           count: decodeCount.load(ordering: .relaxed))
+        let first = firstAudioNanoseconds.load(ordering: .relaxed)
+        statistics.firstAudioNanoseconds = first == 0 ? nil : first
         return statistics
     }
 }

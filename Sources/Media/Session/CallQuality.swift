@@ -17,6 +17,28 @@ public struct CallQuality: Sendable, Equatable {
     public var remoteFractionLost: Double?
     public var srtpFailures = 0
     public var audio = AudioStatistics()
+    /// `CallAudio.captured` → the SRTP packet handed to the socket (encode, queue, protect, send).
+    public var captureToSend = LatencySummary()
+    /// What the handset around the media adds, set by whoever runs the audio thread: a
+    /// captured sample waits up to one period before `captured` sees it, and a rendered
+    /// frame waits behind what is already queued for the earpiece.
+    public var handset: HandsetTiming?
+
+    /// The handset's share of a call's timing, known only to the handset's owner.
+    public struct HandsetTiming: Sendable, Equatable {
+        public var capturePeriodMilliseconds: Double
+        public var playbackLeadMilliseconds: Double
+        /// The hook lifted to answer → the first frame from a packet rendered; nil for
+        /// calls not answered by lifting it, or before that frame.
+        public var offhookToFirstAudioMilliseconds: Double?
+
+        public init(capturePeriodMilliseconds: Double, playbackLeadMilliseconds: Double,
+                    offhookToFirstAudioMilliseconds: Double?) {
+            self.capturePeriodMilliseconds = capturePeriodMilliseconds
+            self.playbackLeadMilliseconds = playbackLeadMilliseconds
+            self.offhookToFirstAudioMilliseconds = offhookToFirstAudioMilliseconds
+        }
+    }
 
     public var concealmentRatio: Double {
         audio.framesPlayed == 0 ? 0 : Double(audio.framesConcealed) / Double(audio.framesPlayed)
@@ -40,6 +62,22 @@ public struct CallQuality: Sendable, Equatable {
             ("playout_delay_ms", "\(audio.targetDelayMilliseconds)"), ("srtp_failures", "\(srtpFailures)"),
         ]
         if let srtpProfile { fields.append(("srtp_profile", "\"\(srtpProfile)\"")) }
+        func latency(_ name: String, _ summary: LatencySummary) {
+            fields.append(("\(name)_p50_ms", number(summary.p50Milliseconds)))
+            fields.append(("\(name)_p99_ms", number(summary.p99Milliseconds)))
+        }
+        latency("capture_to_send", captureToSend)
+        latency("arrival_to_render", audio.arrivalToRender)
+        latency("decode", audio.decode)
+        if let handset {
+            // One-way delay the box adds per direction, jitter target (playout_delay_ms) apart.
+            fields.append(("capture_period_ms", number(handset.capturePeriodMilliseconds)))
+            fields.append(("capture_to_wire_ms", number(handset.capturePeriodMilliseconds + captureToSend.p50Milliseconds)))
+            fields.append(("playback_lead_ms", number(handset.playbackLeadMilliseconds)))
+            fields.append(("wire_to_playback_ms", number(audio.arrivalToRender.p50Milliseconds + audio.decode.p50Milliseconds
+                                                            + handset.playbackLeadMilliseconds)))
+            fields.append(("offhook_to_first_audio_ms", handset.offhookToFirstAudioMilliseconds.map(number) ?? "null"))
+        }
         return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }
 }

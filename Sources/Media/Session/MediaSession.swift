@@ -37,6 +37,8 @@ final class MediaSession: @unchecked Sendable {
     private var dtmf = DtmfReceiver()
     private var sent = (packets: UInt32(0), octets: UInt32(0), lastTimestamp: UInt32?.none)
     private var boardUpdatedAt: Int64 = 0
+    /// `CallAudio.captured` → the protected packet handed to the socket, per packet sent.
+    private let captureToSend = LatencyHistogram()
     /// The event loop reads quality when a call ends; a second's staleness is plenty.
     static let qualityPublishMilliseconds: Int64 = 1_000
     private let cname: [UInt8]
@@ -303,24 +305,28 @@ final class MediaSession: @unchecked Sendable {
     }
 
     private func sendAudio() {
-        while audio.outgoing.pop({ bytes, _ in send(rtp: bytes) }) {}
+        while audio.outgoing.pop({ bytes, captured in
+            if send(rtp: bytes) { captureToSend.record(nanoseconds: MonotonicClock.nanoseconds() - captured) }
+        }) {}
     }
 
-    private func send(rtp bytes: UnsafeRawBufferPointer) {
+    /// True when the packet went to the socket.
+    private func send(rtp bytes: UnsafeRawBufferPointer) -> Bool {
         guard sendingEnabled, let outbound, let destination,
               bytes.count + Self.protectionOverhead <= Self.datagramBytes,
-              let header = try? RtpPacket.parse(bytes) else { return }
+              let header = try? RtpPacket.parse(bytes) else { return false }
         let length: Int
         do {
             buffer.copyMemory(from: bytes)
             length = try outbound.protectRTP(in: buffer, length: bytes.count)
         } catch {
-            return
+            return false
         }
         destination.socket.send(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), to: destination.address)
         sent.packets &+= 1
         sent.octets &+= UInt32(header.payloadLength)
         sent.lastTimestamp = header.timestamp
+        return true
     }
 
     private func sendReport() {
@@ -348,7 +354,9 @@ final class MediaSession: @unchecked Sendable {
     private func publishReception() {
         let statistics = reception
         let packets = Int(sent.packets)
+        let captureToSend = captureToSend.summary
         board.update {
+            $0.captureToSend = captureToSend
             $0.packetsSent = packets
             $0.packetsReceived = Int(statistics.packetsReceived)
             $0.packetsLost = Int(max(0, statistics.cumulativeLost))
