@@ -83,7 +83,10 @@ public final class Appliance {
             handset = controller
             calls.handset = controller
         }
-        mediaEvents = { [weak self] event in self?.handset?.mediaEvent(event) }
+        mediaEvents = { [weak self] event in
+            self?.handset?.mediaEvent(event)
+            self?.sandbox?.phone?.mediaEvent(event)
+        }
         sandbox?.phone = SandboxPhone(media: media, dataDirectory: config.box.dataDirectory)
         if config.dev.callControl, let business {
             devCalls = DevCallControl(calls: calls, journal: journal, businessNumber: business, handset: handset)

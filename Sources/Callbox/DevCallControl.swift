@@ -11,6 +11,8 @@ import Runtime
 ///     POST /dev/calls/{call}/hangup
 ///     POST /dev/calls/dial            {"to": "34600111222", "sdp": "..."}  → {"call": key}
 ///                                     {"to": "34600111222", "via": "handset"}: the box offers
+///     POST /dev/calls/{call}/dtmf     {"digits": "123#"}: RFC 4733 from the handset's call
+///     POST /dev/calls/{call}/mute     {"muted": true}: the handset's microphone
 ///     GET  /dev/calls/{call}          the call's state and SDPs
 final class DevCallControl {
     private let calls: CallController
@@ -48,6 +50,12 @@ final class DevCallControl {
             return command(parts[2]) { .decline($0) }
         case ("POST", 4, "hangup"?):
             return command(parts[2]) { .hangup($0) }
+        case ("POST", 4, "dtmf"?):
+            guard let digits = body["digits"]?.string else { return ErrorBody.response(400, "bad_digits", "'digits' is a string") }
+            return handsetCall(parts[2]) { $0.send(digits: digits, on: $1) ? nil : "the call has no telephone-event, or a character is not 0-9 * # A-D" }
+        case ("POST", 4, "mute"?):
+            guard let muted = body["muted"]?.bool else { return ErrorBody.response(400, "bad_muted", "'muted' is true or false") }
+            return handsetCall(parts[2]) { $0.setMuted(muted, on: $1) ? nil : "not on the handset" }
         default:
             return ErrorBody.response(404, "not_found", "no such route")
         }
@@ -71,6 +79,14 @@ final class DevCallControl {
         }
         guard let call = reference(key) else { return ErrorBody.response(404, "unknown_call", "no live call \(key)") }
         return outcome(calls.handleNow(.answer(call, answerer), session: .answered(by: answerer, answerSDP: sdp)), key)
+    }
+
+    /// An action on the call the handset holds; `act` returns why it could not, or nil.
+    private func handsetCall(_ key: String, _ act: (HandsetController, CallHandle) -> String?) -> HTTPResponse {
+        guard let handset else { return ErrorBody.response(409, "no_handset", "this box has no handset ([box] board)") }
+        guard let handle = calls.handle(forKey: key) else { return ErrorBody.response(404, "unknown_call", "no live call \(key)") }
+        if let problem = act(handset, handle) { return ErrorBody.response(409, "refused", problem) }
+        return .json(200, JSONWriter.encode(["call": .string(key)]))
     }
 
     private func command(_ key: String, _ event: (CallRef) -> CallEvent) -> HTTPResponse {

@@ -137,6 +137,19 @@ final class HandsetController: CallMediaHandler {
         if !ringing.isEmpty { startRinger() }
     }
 
+    /// The widget's keypad (and `/dev/calls/…/dtmf`): RFC 4733 digits on the handset's call.
+    func send(digits: String, on call: CallHandle) -> Bool {
+        guard let active = current, active.handle == call else { return false }
+        return active.media.audio.send(digits: digits)
+    }
+
+    /// The far end hears silence while muted; RTP keeps flowing (spec §6.2).
+    func setMuted(_ muted: Bool, on call: CallHandle) -> Bool {
+        guard let active = current, active.handle == call else { return false }
+        active.media.audio.isMuted = muted
+        return true
+    }
+
     // MARK: media events (event loop)
 
     func mediaEvent(_ event: MediaEvent) {

@@ -59,6 +59,12 @@ final class SandboxPhone {
         log.info("the sandbox user is talking", ["call": callID, "heard": heardPath])
     }
 
+    /// What the user's phone makes of the business's keypad (RFC 4733).
+    func mediaEvent(_ event: MediaEvent) {
+        guard case let .dtmf(id, digit) = event, let callID = peers.first(where: { $0.value.call.id == id })?.key else { return }
+        log.notice("the sandbox user heard a keypad digit", ["call": callID, "digit": String(digit)])
+    }
+
     func ended(_ callID: String) {
         guard let peer = peers.removeValue(forKey: callID) else { return }
         peer.voice.stop()

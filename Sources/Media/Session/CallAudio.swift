@@ -33,10 +33,19 @@ public final class CallAudio: @unchecked Sendable {
     private let arrivalToRender = LatencyHistogram()
     private let frameDecode = LatencyHistogram()
     private var framesSincePublished = 0
+    /// RFC 4733 digits (the widget's keypad): queued by the event loop, sent by the audio
+    /// thread in place of audio frames, one at a time with a pause between them.
+    private var dtmf: DtmfSender?
+    private let digits = DigitQueue()
+    private var pauseFrames = 0
+    /// RFC 4733 §2.5.1.2: the receiver needs a gap to tell two presses of one key apart.
+    static let interDigitPauseFrames = 3
     /// Percentiles are summed up once a second: a scan of the buckets per frame is waste.
     static let latencyPublishFrames = 50
 
-    init(opusPayloadType: UInt8, ssrc: UInt32, wakeNetwork: EventLoop.Waker) throws(OpusError) {
+    init(opusPayloadType: UInt8, telephoneEventPayloadType: UInt8?, ssrc: UInt32,
+         wakeNetwork: EventLoop.Waker) throws(OpusError) {
+        dtmf = telephoneEventPayloadType.map { DtmfSender(payloadType: $0) }
         encoder = try OpusEncoder()
         jitterBuffer = try JitterBuffer(payloadType: opusPayloadType)
         sender = RtpStreamSender(payloadType: opusPayloadType, ssrc: ssrc)
@@ -62,11 +71,40 @@ public final class CallAudio: @unchecked Sendable {
         set { muted.store(newValue, ordering: .relaxed) }
     }
 
+    /// Event loop: sends `text`'s keypad digits (0-9 * # A-D) as telephone-events. False
+    /// when the far end negotiated none, or a character is not a digit, or too many wait.
+    @discardableResult
+    public func send(digits text: String) -> Bool {
+        let parsed = text.compactMap(DtmfDigit.init)
+        guard dtmf != nil, parsed.count == text.count, !parsed.isEmpty else { return false }
+        return parsed.allSatisfy { digits.push($0.event) }
+    }
+
+    /// Audio thread: a telephone-event packet replaces this frame's audio, if one is due.
+    private func sendingDigit(handedOver: Int64) -> Bool {
+        guard var sender = dtmf else { return false }
+        defer { dtmf = sender }
+        if !sender.isSending {
+            if pauseFrames > 0 {
+                pauseFrames -= 1
+                return false
+            }
+            guard let event = digits.pop(), let digit = DtmfDigit(event: event),
+                  sender.start(digit, startTimestamp: self.sender.nextTimestamp) else { return false }
+        }
+        guard let next = sender.nextPacket(),
+              let written = try? self.sender.writeTelephoneEvent(next, into: packet) else { return false }
+        if !sender.isSending { pauseFrames = Self.interDigitPauseFrames }
+        if outgoing.push(UnsafeRawBufferPointer(rebasing: packet[0..<written]), time: handedOver) { wakeNetwork.wake() }
+        return true
+    }
+
     /// Audio thread: one 20 ms captured frame in.
     public func captured(_ frame: UnsafeBufferPointer<Int16>) {
         // The packet carries the time its frame was handed over, so the media thread can
         // measure encode + queue + protect + send (the box's capture → wire delay).
         let handedOver = MonotonicClock.nanoseconds()
+        if sendingDigit(handedOver: handedOver) { return }
         let length: Int
         do {
             length = try encoder.encode(isMuted ? UnsafeBufferPointer(silence) : frame, into: payload)
@@ -109,6 +147,37 @@ public final class CallAudio: @unchecked Sendable {
 
     /// From any thread.
     public var statistics: AudioStatistics { published.snapshot() }
+}
+
+/// Keypad digits from the event loop to the audio thread: a small lock-free SPSC ring.
+private final class DigitQueue: @unchecked Sendable {
+    // @unchecked: a slot is written by the producer before `tail` is released and read by
+    // the consumer after acquiring it, as in `PacketQueue`.
+
+    /// A phone number's worth of digits waiting; more are refused.
+    static let capacity = 32
+    private let slots = UnsafeMutablePointer<UInt8>.allocate(capacity: DigitQueue.capacity)
+    private let head = Atomic<Int>(0)
+    private let tail = Atomic<Int>(0)
+
+    init() { slots.initialize(repeating: 0, count: Self.capacity) }
+    deinit { slots.deallocate() }
+
+    func push(_ event: UInt8) -> Bool {
+        let position = tail.load(ordering: .relaxed)
+        guard position - head.load(ordering: .acquiring) < Self.capacity else { return false }
+        slots[position % Self.capacity] = event
+        tail.store(position + 1, ordering: .releasing)
+        return true
+    }
+
+    func pop() -> UInt8? {
+        let position = head.load(ordering: .relaxed)
+        guard tail.load(ordering: .acquiring) > position else { return nil }
+        let event = slots[position % Self.capacity]
+        head.store(position + 1, ordering: .releasing)
+        return event
+    }
 }
 
 /// What the audio path measured, for the call record.

@@ -61,7 +61,10 @@ final class MediaSession: @unchecked Sendable {
         let remoteAudio = remote?.audioSection
         let opus = remoteAudio?.opusPayloadType ?? SDPBuilder.offeredOpusPayloadType
         do {
-            audio = try CallAudio(opusPayloadType: opus, ssrc: ssrc, wakeNetwork: wakeNetwork)
+            // Answering, the far end's telephone-event PT; offering, ours, which the answer echoes.
+            let telephoneEvent = remoteAudio.map { $0.telephoneEventPayloadType() } ?? SDPBuilder.offeredTelephoneEventPayloadType
+            audio = try CallAudio(opusPayloadType: opus, telephoneEventPayloadType: telephoneEvent, ssrc: ssrc,
+                                  wakeNetwork: wakeNetwork)
         } catch {
             throw .badRemoteDescription("Opus: \(error)")
         }

@@ -74,6 +74,21 @@ import Testing
         #expect(dominant(lastSecondMeta, among: [440, 1_000]) == 1_000)
         #expect(answer.audio.statistics.framesDecoded > 30)
         #expect(answer.quality.srtpProfile != nil)
+
+        // RFC 4733 from the box (the widget's keypad), received by the peer's DtmfReceiver.
+        #expect(answer.audio.send(digits: "1#9"))
+        #expect(!answer.audio.send(digits: "1x"), "not a keypad digit")
+        for index in 0..<40 {
+            tone(1_000, offset: index * 960).withUnsafeBufferPointer { answer.audio.captured($0) }
+            loop.runOnce(maximumWait: 0)
+            usleep(20_000)
+        }
+        #expect(turn(loop, within: 2_000) { events.filter { if case .dtmf = $0 { true } else { false } }.count == 3 })
+        let digits = events.compactMap { event -> Character? in
+            if case let .dtmf(id, digit) = event, id == offer.id { return digit }
+            return nil
+        }
+        #expect(String(digits) == "1#9")
         #expect(!events.contains { if case .failed = $0 { true } else { false } })
     }
 
