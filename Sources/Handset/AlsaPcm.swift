@@ -98,9 +98,22 @@ public final class AlsaPcm {
             samples.update(repeating: 0)
             return false
         }
+        let moved = transferPeriod { done, frames in snd_pcm_readi(pcm, base + done * format.channels, frames) }
+        guard moved.complete else {
+            (base + moved.frames * format.channels).update(repeating: 0, count: (format.periodFrames - moved.frames) * format.channels)
+            return false
+        }
+        if captureFile >= 0 { silencePastEndOfCaptureFile(base) }
+        return true
+    }
+
+    /// One period through `transfer` (snd_pcm_readi or snd_pcm_writei, given the frames
+    /// done so far and the frames left), recovering xruns and suspends a bounded number of
+    /// times; a period that cannot finish is counted as a failure.
+    private func transferPeriod(_ transfer: (Int, snd_pcm_uframes_t) -> snd_pcm_sframes_t) -> (frames: Int, complete: Bool) {
         var done = 0, attempts = 0
         while done < format.periodFrames {
-            let result = snd_pcm_readi(pcm, base + done * format.channels, snd_pcm_uframes_t(format.periodFrames - done))
+            let result = transfer(done, snd_pcm_uframes_t(format.periodFrames - done))
             if result >= 0 {
                 done += result
                 continue
@@ -108,12 +121,10 @@ public final class AlsaPcm {
             attempts += 1
             guard attempts <= Self.recoveryAttemptsPerPeriod, recover(fromError: Int32(result)) else {
                 failures += 1
-                (base + done * format.channels).update(repeating: 0, count: (format.periodFrames - done) * format.channels)
-                return false
+                return (done, false)
             }
         }
-        if captureFile >= 0 { silencePastEndOfCaptureFile(base) }
-        return true
+        return (done, true)
     }
 
     private func silencePastEndOfCaptureFile(_ base: UnsafeMutablePointer<Int16>) {
@@ -135,20 +146,7 @@ public final class AlsaPcm {
             failures += 1
             return false
         }
-        var done = 0, attempts = 0
-        while done < format.periodFrames {
-            let result = snd_pcm_writei(pcm, base + done * format.channels, snd_pcm_uframes_t(format.periodFrames - done))
-            if result >= 0 {
-                done += result
-                continue
-            }
-            attempts += 1
-            guard attempts <= Self.recoveryAttemptsPerPeriod, recover(fromError: Int32(result)) else {
-                failures += 1
-                return false
-            }
-        }
-        return true
+        return transferPeriod { done, frames in snd_pcm_writei(pcm, base + done * format.channels, frames) }.complete
     }
 
     /// Counts and recovers from an xrun (-EPIPE, with `snd_pcm_recover`) or a suspend
