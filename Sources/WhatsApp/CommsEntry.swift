@@ -14,7 +14,8 @@ public struct CommsEntry: Sendable, Equatable {
     public var wamid: String
     public var direction: Direction
     /// The business-scoped user id when known, else the normalised phone (spec §9): the
-    /// same person keeps one key once Meta starts sending BSUIDs.
+    /// same person keeps one key once Meta starts sending BSUIDs. A message naming neither
+    /// (never seen, but both are optional) is keyed by its own wamid rather than dropped.
     public var contactKey: String
     public var phone: String?
     /// The message `type` as sent (`text`, `image`, `interactive`, …).

@@ -130,3 +130,26 @@ private func entries(_ name: String) throws -> [CommsEntry] {
         #expect(UTCTimeText.minute(unixSeconds: 1_767_225_599) == "2025-12-31 23:59 UTC")
     }
 }
+
+@Suite struct CommsEntryStatusTests {
+    @Test func statusesCarryNameAndMetasTime() throws {
+        let updates = try delivery("message-statuses.json").events.compactMap { event -> CommsEntry.StatusUpdate? in
+            if case .messageStatus(let status) = event { return CommsEntry.StatusUpdate(status) }
+            return nil
+        }
+        #expect(updates.map(\.status) == ["sent", "delivered", "read", "played"])
+        #expect(updates[0] == CommsEntry.StatusUpdate(wamid: "wamid.HBgLMzQ2MDAxMTEyMjIVAgARGBJGRjA1", status: "sent",
+                                                      at: Instant(unixSeconds: 1_767_226_810)))
+    }
+
+    @Test func failedCarriesItsFirstError() throws {
+        guard case .messageStatus(let status)? = try delivery("message-status-failed.json").events.first else {
+            Issue.record("no status")
+            return
+        }
+        let update = CommsEntry.StatusUpdate(status)
+        #expect(update.status == "failed")
+        #expect(update.errorCode == 131047)
+        #expect(update.errorText == "Re-engagement message")
+    }
+}
