@@ -136,6 +136,21 @@ enum Migrations {
             );
             CREATE INDEX sessions_by_expiry ON sessions (expires_at);
             """),
+        Migration(version: 4, summary: "comms log: status time, statuses awaiting their message", sql: """
+            ALTER TABLE comms_log ADD COLUMN status_at INTEGER;
+            CREATE TABLE comms_status_backlog (
+                wamid TEXT NOT NULL,
+                status TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                error_code INTEGER,
+                error_text TEXT,
+                received_at INTEGER NOT NULL,
+                PRIMARY KEY (wamid, status)
+            ) WITHOUT ROWID;
+            CREATE INDEX comms_status_backlog_by_age ON comms_status_backlog (received_at);
+            CREATE INDEX comms_log_by_contact_id ON comms_log (contact_key, id);
+            CREATE INDEX comms_log_by_phone_id ON comms_log (phone, id);
+            """),
     ]
 
     static var latestVersion: Int { steps.count }

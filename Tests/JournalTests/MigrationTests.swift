@@ -34,6 +34,13 @@ private let representativeRows: [Int: String] = [
         INSERT INTO sessions (token_hash, agent, csrf_token, created_at, expires_at)
             VALUES (x'00FF', 'ana', 'csrf', 1767225600000, 1767312000000);
         """,
+    4: """
+        INSERT INTO comms_log (wamid, direction, contact_key, phone, type, body, status, status_at, sent_at, updated_at)
+            VALUES ('wamid.OUT', 'outbound', '34600111222', '34600111222', 'text', 'hi', 'delivered',
+                    1767225700000, 1767225600000, 1767225700000);
+        INSERT INTO comms_status_backlog (wamid, status, at, received_at)
+            VALUES ('wamid.LATE', 'read', 1767225800000, 1767225800000);
+        """,
 ]
 
 private func schema(of journal: Journal) throws -> [String] {
@@ -97,6 +104,7 @@ private func count(_ table: String, in journal: Journal) throws -> Int64 {
             for table in ["comms_log", "permissions", "permission_history", "outbox", "agents", "sessions"] {
                 #expect(try count(table, in: journal) == 1)
             }
+            #expect(try journal.comms.record(wamid: "wamid.1")?.status == "received")
         }
 
         // Every version's rows can be written now: the schema is whole.
@@ -104,6 +112,8 @@ private func count(_ table: String, in journal: Journal) throws -> Int64 {
             if let rows = representativeRows[step] { try journal.connection.executeScript(rows) }
         }
         #expect(try journal.callRecords.recentCalls(limit: 10).count == 2)
+        #expect(try journal.comms.record(wamid: "wamid.OUT")?.status == "delivered")
+        #expect(try journal.comms.heldStatusCount() == 1)
     }
 
     @Test func reopeningAtTheNewestVersionChangesNothing() throws {
