@@ -151,10 +151,15 @@ final class InboxProcessor {
             try calls.apply(.status(id, status), at: now)
         case let .message(message):
             events.increment("message")
-            log.info("message received", ["wamid": message.id, "type": message.type])
+            let stored = try journal.comms.recordInbound(CommsRecord(CommsEntry(inbound: message), at: now))
+            log.info("message received", ["wamid": message.id, "type": message.type, "stored": stored ? "yes" : "duplicate"])
         case let .messageStatus(status):
             events.increment("message_status")
-            log.info("message status", ["wamid": status.id, "status": status.status.text])
+            let update = CommsEntry.StatusUpdate(status)
+            let outcome = try journal.comms.applyStatus(
+                wamid: update.wamid, status: update.status, at: update.at,
+                error: update.errorCode.map { CommsError(code: $0, text: update.errorText) }, now: now)
+            log.info("message status", ["wamid": status.id, "status": update.status, "outcome": "\(outcome)"])
         case let .systemErrors(_, errors):
             events.increment("system_errors")
             for error in errors { log.warning("Meta reported an error", ["code": "\(error.code)", "message": error.message ?? ""]) }
