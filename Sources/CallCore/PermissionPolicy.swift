@@ -46,7 +46,6 @@ public struct PermissionPolicy: Hashable, Sendable {
 
     /// A request went out (Meta accepted it). Records its time; a contact without a valid
     /// permission now awaits the reply.
-    @discardableResult
     public func recordRequest(_ record: inout PermissionRecord, now: Instant) -> PermissionChange {
         record.requestTimes.removeAll { now >= $0 + PermissionRules.requestWindow }
         if record.requestTimes.count >= PermissionRules.maxTrackedRequests {
@@ -61,7 +60,6 @@ public struct PermissionPolicy: Hashable, Sendable {
 
     /// The user's `call_permission_reply` (spec §4.3). A temporary grant lasts until Meta's
     /// `expiration_timestamp`, or `temporary_validity` from now when it is missing.
-    @discardableResult
     public func recordReply(_ record: inout PermissionRecord, accepted: Bool, permanent: Bool,
                             expiration: Instant?, now: Instant) -> PermissionChange {
         guard accepted else {
