@@ -52,6 +52,7 @@ public final class Journal {
     public let callJournal: CallJournal
     public let callSessions: CallSessions
     public let callRecords: CallRecords
+    public let permissions: PermissionLedger
 
     /// Opens (creating if needed) `directory/callbox.db` and migrates it to the newest schema.
     /// Throws `JournalError`: `.corrupt` for a file that is not a database or is damaged,
@@ -79,6 +80,7 @@ public final class Journal {
         callJournal = CallJournal(connection: connection)
         callSessions = CallSessions(connection: connection)
         callRecords = CallRecords(connection: connection)
+        permissions = PermissionLedger(connection: connection)
 
         do {
             try Self.configure(connection, options: options, migrateTo: version)
