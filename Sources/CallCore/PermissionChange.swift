@@ -19,6 +19,8 @@ public enum PermissionChangeReason: String, Hashable, Sendable, CaseIterable {
     case grantedPermanent = "granted_permanent"
     case declined
     case expired
+    /// The user ignored the request for 7 days (§4.5).
+    case requestExpired = "request_expired"
     /// A connected call cleared the request limits and the unanswered count (§4.5).
     case limitsReset = "limits_reset"
     case unansweredCall = "unanswered_call"

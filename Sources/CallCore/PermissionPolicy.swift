@@ -73,10 +73,20 @@ public struct PermissionPolicy: Hashable, Sendable {
         return change(&record, to: .temporary(expires: expires), reason: .grantedTemporary, source: .userReply, now: now)
     }
 
-    /// Turns a lapsed temporary permission into none; nil when nothing lapsed.
+    /// Turns a lapsed temporary permission, or a request ignored for 7 days (§4.5), into
+    /// none; nil when nothing lapsed.
     public func expire(_ record: inout PermissionRecord, now: Instant) -> PermissionChange? {
-        guard case .temporary(let expires) = record.state, now >= expires else { return nil }
-        return change(&record, to: .none, reason: .expired, source: .localRule, now: now)
+        switch record.state {
+        case .temporary(let expires) where now >= expires:
+            return change(&record, to: .none, reason: .expired, source: .localRule, now: now)
+        case .requested:
+            // A connected call clears the request times; the state change then dates the request.
+            let sent = record.requestTimes.last ?? record.updatedAt
+            guard now >= sent + PermissionRules.unansweredRequestLifetime else { return nil }
+            return change(&record, to: .none, reason: .requestExpired, source: .localRule, now: now)
+        default:
+            return nil
+        }
     }
 
     // MARK: Calls

@@ -8,6 +8,8 @@ public struct PermissionRules: Hashable, Sendable {
     public static let defaultMaxRequestsPerWeek = 2
     /// Meta §4.4: the weekly request limit is a rolling window (`time_period` `P7D`).
     public static let requestWindow = TimeSpan.days(7)
+    /// Meta §4.5: an ignored request expires 7 days after delivery.
+    public static let unansweredRequestLifetime = TimeSpan.days(7)
     /// Meta §4.5: a temporary permission lasts 7 calendar days (168 h) from approval.
     public static let defaultTemporaryValidity = TimeSpan.days(7)
     /// Meta §4.5: 4 consecutive unanswered or rejected business-initiated calls revoke the permission.
@@ -16,11 +18,13 @@ public struct PermissionRules: Hashable, Sendable {
     /// record never needs more request times than this.
     public static let maxTrackedRequests = 100
 
-    public var requestCooldown: TimeSpan
-    public var maxRequestsPerWeek: Int
-    public var temporaryValidity: TimeSpan
-    public var revokeAfterMissed: Int
+    public private(set) var requestCooldown: TimeSpan
+    public private(set) var maxRequestsPerWeek: Int
+    public private(set) var temporaryValidity: TimeSpan
+    public private(set) var revokeAfterMissed: Int
 
+    /// Counts are clamped to what the window arithmetic needs (at least one request, at most
+    /// the tracked ones; at least one call); `[permissions]` validation already keeps them there.
     public init(requestCooldown: TimeSpan = defaultRequestCooldown,
                 maxRequestsPerWeek: Int = defaultMaxRequestsPerWeek,
                 temporaryValidity: TimeSpan = defaultTemporaryValidity,

@@ -44,7 +44,7 @@ public struct PermissionLedger {
         }
         guard let (stateName, expiresAt, updatedAt, missed) = row else { return nil }
         let state = try Self.state(named: stateName, expiresAt: expiresAt, contactKey: contactKey)
-        let requestTimes = try connection.query("""
+        let journalled = try connection.query("""
             SELECT at FROM (
                 SELECT id, at FROM permission_history
                 WHERE contact_key = ?1 AND reason = ?2
@@ -58,6 +58,11 @@ public struct PermissionLedger {
                 try $0.bind(3, PermissionChangeReason.limitsReset.rawValue)
                 try $0.bind(4, Int64(PermissionRules.maxTrackedRequests))
             }) { Instant(unixMilliseconds: try $0.int64(0)) }
+        // As `PermissionPolicy.recordRequest` left them: only those the window still held
+        // when the newest was sent.
+        let requestTimes = journalled.last.map { newest in
+            journalled.filter { newest < $0 + PermissionRules.requestWindow }
+        } ?? []
         return PermissionRecord(state: state, requestTimes: requestTimes, consecutiveUnanswered: Int(missed),
                                 updatedAt: Instant(unixMilliseconds: updatedAt))
     }

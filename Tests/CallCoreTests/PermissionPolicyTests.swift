@@ -153,6 +153,23 @@ private func refusal(_ decision: PermissionDecision) -> PermissionRefusal? { dec
         #expect(policy.mayCall(record, now: t0 + .days(7)) == .refused(PermissionRefusal(rule: .noPermission)))
     }
 
+    @Test func anIgnoredRequestLapsesAfterSevenDays() {
+        var record = PermissionRecord(updatedAt: t0)
+        _ = policy.recordRequest(&record, now: t0)
+        #expect(policy.expire(&record, now: t0 + .days(7) - .seconds(1)) == nil)
+        let change = policy.expire(&record, now: t0 + .days(7))
+        #expect(change == PermissionChange(at: t0 + .days(7), from: .requested, to: .none,
+                                           reason: .requestExpired, source: .localRule))
+        #expect(policy.mayCall(record, now: t0 + .days(7)) == .refused(PermissionRefusal(rule: .noPermission)))
+    }
+
+    @Test(arguments: [PermissionState.none, .permanent, .rejected, .revoked, .temporary(expires: t0 + .days(1))])
+    func expiryLeavesOtherStatesAlone(state: PermissionState) {
+        var record = PermissionRecord(state: state, updatedAt: t0)
+        #expect(policy.expire(&record, now: t0 + .hours(1)) == nil)
+        #expect(record.state == state)
+    }
+
     @Test func fourUnansweredBusinessCallsRevoke() {
         var record = PermissionRecord(updatedAt: t0)
         _ = policy.recordReply(&record, accepted: true, permanent: true, expiration: nil, now: t0)

@@ -66,6 +66,18 @@ import CallCore
                 == .refused(PermissionRefusal(rule: .weeklyLimit, nextAllowed: t0 + .days(7))))
     }
 
+    @Test func requestsThatLeftTheWindowAreNotLoaded() throws {
+        let directory = TemporaryDirectory()
+        let journal = try directory.open()
+        let key = "GB.1349"
+        var record = PermissionRecord(updatedAt: t0)
+        for day: Int64 in [0, 3, 8, 9] {
+            try apply(journal, key, &record) { policy.recordRequest(&$0, now: t0 + .days(day)) }
+        }
+        #expect(record.requestTimes == [t0 + .days(3), t0 + .days(8), t0 + .days(9)])
+        #expect(try journal.permissions.record(contactKey: key) == record)
+    }
+
     @Test func aConnectedCallClearsTheJournalledRequests() throws {
         let directory = TemporaryDirectory()
         let journal = try directory.open()
