@@ -53,6 +53,7 @@ public final class Journal {
     public let callSessions: CallSessions
     public let callRecords: CallRecords
     public let comms: CommsLog
+    public let permissions: PermissionLedger
 
     /// Opens (creating if needed) `directory/callbox.db` and migrates it to the newest schema.
     /// Throws `JournalError`: `.corrupt` for a file that is not a database or is damaged,
@@ -81,6 +82,7 @@ public final class Journal {
         callSessions = CallSessions(connection: connection)
         callRecords = CallRecords(connection: connection)
         comms = CommsLog(connection: connection)
+        permissions = PermissionLedger(connection: connection)
 
         do {
             try Self.configure(connection, options: options, migrateTo: version)
