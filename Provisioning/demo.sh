@@ -23,8 +23,9 @@ Try, in another terminal in this folder:
   $bin journal open                    the call, ringing
   $bin journal                         after 45 s unanswered: a missed call
   $bin journal call <call id>          every transition of that call
-  $bin simulate answer <call id>       or answer it (pre_accept, then accept)…
-  $bin simulate hangup <call id>       …and hang up
+  echo offhook > demo-data/hook        or lift the simulated handset: the call is answered and
+                                       the user's tone is written to demo-data/speaker.raw
+  echo onhook > demo-data/hook         …and hang up
   $bin simulate dial 34600111222       a business-initiated call, answered by the sandbox
   $bin simulate message "Hello"        a WhatsApp text arrives
 Everything the sandbox "sent to Meta" is in the log below, marked sandbox-graph.
