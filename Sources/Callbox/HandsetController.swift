@@ -1,5 +1,6 @@
 import CallCore
 import Config
+import Glibc
 import Handset
 import Journal
 import Media
@@ -52,6 +53,12 @@ final class HandsetController: CallMediaHandler {
         self.calls = calls
         self.journal = journal
         self.media = media
+        // The simulated board's microphone is a file; until someone puts audio there it is
+        // silent rather than missing, so lifting the handset in the demo still answers.
+        if case let .rawFile(path) = board.audio.capture, access(path, F_OK) != 0 {
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o640)
+            if descriptor >= 0 { close(descriptor) }
+        }
         ringer = try Ringer(output: board.ringer, audio: board.audio, loop: loop)
         hook = try HookSwitch.open(board.hook, loop: loop) { [weak self] state in self?.hookChanged(state) }
     }

@@ -78,6 +78,7 @@ enum JournalCommand {
         }
         if let record = try journal.callRecords.call(id: key) {
             print("  recorded: \(record.outcome), \(TimeText.duration(record.duration))" + (record.endReason.map { ", \($0)" } ?? ""))
+            if let quality = record.quality { print("  quality: \(quality)") }
         }
     }
 

@@ -302,7 +302,11 @@ final class MediaSession: @unchecked Sendable {
             case let .failed(failure):
                 fail(.dtlsFailed(failure.description))
             case .closed:
-                fail(.dtlsFailed("the far end closed DTLS"))
+                // A close_notify is how a far end that hung up says goodbye: not a fault.
+                guard !finished else { return }
+                finished = true
+                log.info("the far end closed DTLS", ["call": "\(id)"])
+                emit(.failed(id, .dtlsFailed("the far end closed DTLS")))
             }
         }
     }
