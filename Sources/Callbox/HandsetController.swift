@@ -22,12 +22,10 @@ final class HandsetController: CallMediaHandler {
         var answeredAt: Int64?
     }
 
-    /// Under device pacing the audio thread queues two silent periods before the first real
-    /// one (`AlsaPcm.playbackStartPeriods` in Handset); when it writes a frame, right after a
-    /// capture period completed, the earpiece has played one of them, so one period is still
-    /// ahead of the frame. Under clock pacing the device (the simulated board's null slave)
-    /// takes a write at once: nothing is ahead.
-    static let devicePlaybackPeriodsAhead: Int64 = 1
+    /// Under device pacing the audio thread keeps `AlsaPcm.playbackStartPeriods` queued;
+    /// by the time a frame is written one of them has played, so the rest are ahead of it.
+    /// Under clock pacing (the simulated board's null slave) a write is taken at once.
+    static let devicePlaybackPeriodsAhead = Int64(AlsaPcm.playbackStartPeriods - 1)
 
     private let calls: CallController
     private let journal: Journal

@@ -39,7 +39,7 @@ public final class AlsaPcm {
     /// The PCM name file devices are defined under in their private configuration.
     static let filePcmName = "callbox_file"
     /// Playback starts once this many periods are queued: enough to ride out one late wake-up.
-    static let playbackStartPeriods = 2
+    public static let playbackStartPeriods = 2
 
     /// Opens `device` in `format`.
     ///

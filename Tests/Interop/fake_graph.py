@@ -9,7 +9,9 @@ import json
 import re
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from loopback_server import LoopbackServer
 
 CALL_ACTIONS = {"connect", "pre_accept", "accept", "reject", "terminate"}
 
@@ -63,7 +65,7 @@ def check_sdp(sdp, expected_type, problems):
         problems.append("a business answer must not be ice-lite")
 
 
-class FakeGraph:
+class FakeGraph(LoopbackServer):
     def __init__(self, phone_number_id="301234567890123", token="test-access-token", version="v24.0"):
         self.phone_number_id = phone_number_id
         self.token = token
@@ -75,21 +77,7 @@ class FakeGraph:
         # Tests push (status, body) here to make the next call action fail as Meta would.
         self.scripted = []
         self.delay_seconds = 0.0
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        LoopbackServer.__init__(self, self._handler())
 
     def calls(self, action=None):
         with self.lock:

@@ -11,7 +11,9 @@ import json
 import re
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from loopback_server import LoopbackServer
 
 CALL_STATUSES = {"BUSY", "CALLING_CRM_USER", "CANCELED", "COMPLETED", "CONNECTING", "FAILED",
                  "IN_PROGRESS", "NO_ANSWER", "QUEUED", "RINGING"}
@@ -21,7 +23,7 @@ COMMUNICATION_TO_CONTACT = 81
 MAX_FILTER_GROUPS, MAX_FILTERS_PER_GROUP, MAX_FILTERS = 5, 10, 25
 
 
-class FakeHubSpot:
+class FakeHubSpot(LoopbackServer):
     def __init__(self, token="test-hubspot-token"):
         self.token = token
         self.lock = threading.Lock()
@@ -33,21 +35,7 @@ class FakeHubSpot:
         self.next_id = 1000
         self.scripted = []        # (status, body, headers) answered to the next writes
         self.stall_seconds = 0.0  # answer writes this late (after storing them)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        LoopbackServer.__init__(self, self._handler())
 
     def add_contact(self, phone=None, mobilephone=None, owner=None, firstname="Ana", lastname="Ruiz"):
         with self.lock:
