@@ -34,7 +34,7 @@ public struct HTTPClientResponse: Sendable {
 
     public func header(_ name: String) -> String? {
         let wanted = name.lowercased()
-        return headers.first { $0.name == wanted }?.value
+        return headers.first { $0.name.lowercased() == wanted }?.value
     }
 }
 

@@ -80,6 +80,27 @@ public final class GraphClient {
         }
     }
 
+    /// A message (text or call permission request): on success its `wamid`, which the
+    /// status webhooks will name.
+    public func sendMessage(_ request: GraphRequest, completion: @escaping (Result<String, GraphRequestFailure>) -> Void) {
+        send(request) { result in
+            completion(result.flatMap { response in
+                Result { () throws(GraphError) in try GraphResponse.sentMessageID(httpStatus: response.status, body: response.body) }
+                    .mapError(GraphRequestFailure.graph)
+            })
+        }
+    }
+
+    /// `GET call_permissions`: Meta's view of one user's permission and limits (spec §4.4).
+    public func callPermissions(_ request: GraphRequest, completion: @escaping (Result<CallPermissionState, GraphRequestFailure>) -> Void) {
+        send(request) { result in
+            completion(result.flatMap { response in
+                Result { () throws(GraphError) in try GraphResponse.callPermissions(httpStatus: response.status, body: response.body) }
+                    .mapError(GraphRequestFailure.graph)
+            })
+        }
+    }
+
     private func send(_ request: GraphRequest, completion: @escaping (Result<HTTPClientResponse, GraphRequestFailure>) -> Void) {
         var headers: [(name: String, value: String)] = [("Authorization", "Bearer \(accessToken)")]
         if request.body != nil { headers.append(("Content-Type", "application/json")) }
