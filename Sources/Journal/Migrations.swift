@@ -151,6 +151,14 @@ enum Migrations {
             CREATE INDEX comms_log_by_contact_id ON comms_log (contact_key, id);
             CREATE INDEX comms_log_by_phone_id ON comms_log (phone, id);
             """),
+        Migration(version: 5, summary: "outbox: attempt bookkeeping, delivered object id, parked reason", sql: """
+            ALTER TABLE outbox ADD COLUMN last_attempt_at INTEGER;
+            ALTER TABLE outbox ADD COLUMN may_exist INTEGER NOT NULL DEFAULT 0 CHECK (may_exist IN (0, 1));
+            ALTER TABLE outbox ADD COLUMN object_id TEXT;
+            ALTER TABLE outbox ADD COLUMN parked_reason TEXT;
+            ALTER TABLE outbox ADD COLUMN finished_at INTEGER;
+            CREATE INDEX outbox_by_age ON outbox (state, created_at);
+            """),
     ]
 
     static var latestVersion: Int { steps.count }

@@ -41,6 +41,12 @@ private let representativeRows: [Int: String] = [
         INSERT INTO comms_status_backlog (wamid, status, at, received_at)
             VALUES ('wamid.LATE', 'read', 1767225800000, 1767225800000);
         """,
+    5: """
+        INSERT INTO outbox (idempotency_key, kind, payload, state, attempts, next_attempt_at, last_attempt_at, may_exist,
+                            object_id, created_at, finished_at)
+            VALUES ('hubspot-call:wacid.Q', 'hubspot_call', x'7B7D', 'delivered', 1, 1767225700000, 1767225700000, 1,
+                    '5001', 1767225600000, 1767225701000);
+        """,
 ]
 
 private func schema(of journal: Journal) throws -> [String] {
@@ -101,10 +107,16 @@ private func count(_ table: String, in journal: Journal) throws -> Int64 {
             #expect(try journal.callRecords.call(id: "wacid.Q")?.quality == "mos=4.1")
         }
         if version >= 3 {
-            for table in ["comms_log", "permissions", "permission_history", "outbox", "agents", "sessions"] {
+            for table in ["permissions", "permission_history", "outbox", "agents", "sessions"] {
                 #expect(try count(table, in: journal) == 1)
             }
+            // Version 4's rows add an outbound message.
+            #expect(try count("comms_log", in: journal) == (version >= 4 ? 2 : 1))
             #expect(try journal.comms.record(wamid: "wamid.1")?.status == "received")
+            // An item queued before version 5 reads as never attempted.
+            let queued = try journal.outbox.item(idempotencyKey: "hubspot-call:wacid.OLD")
+            #expect(queued?.state == .pending && queued?.attempts == 0 && queued?.mayExist == false)
+            #expect(queued?.lastAttemptAt == nil && queued?.objectID == nil)
         }
 
         // Every version's rows can be written now: the schema is whole.
@@ -114,6 +126,7 @@ private func count(_ table: String, in journal: Journal) throws -> Int64 {
         #expect(try journal.callRecords.recentCalls(limit: 10).count == 2)
         #expect(try journal.comms.record(wamid: "wamid.OUT")?.status == "delivered")
         #expect(try journal.comms.heldStatusCount() == 1)
+        #expect(try journal.outbox.item(idempotencyKey: "hubspot-call:wacid.Q")?.objectID == "5001")
     }
 
     @Test func reopeningAtTheNewestVersionChangesNothing() throws {
