@@ -1,6 +1,7 @@
 import CallCore
 import Config
 import Glibc
+import HubSpot
 import Journal
 import Media
 import Runtime
@@ -30,6 +31,11 @@ public final class Appliance {
     private let inbox: InboxProcessor
     private var devCalls: DevCallControl?
     private let media: MediaEngine
+    /// HubSpot's CRM API and the worker delivering the outbox to it; nil when no
+    /// `hubspot_access_token` is configured.
+    private let hubSpotClient: HTTPClient?
+    let hubSpot: HubSpotAPI?
+    private let outboxWorker: OutboxWorker?
     private var handset: HandsetController?
     private var server: HTTPServer?
     private var signals: SignalWatcher?
@@ -70,6 +76,21 @@ public final class Appliance {
         intake = WebhookIntake(journal: journal, appSecret: secrets.whatsappAppSecret.revealed,
                                verifyToken: secrets.whatsappVerifyToken.revealed, metrics: metrics)
         inbox = InboxProcessor(journal: journal, calls: calls, phoneNumberID: number.phoneNumberID, loop: loop, metrics: metrics)
+        if let token = secrets.hubspotAccessToken {
+            let client = HTTPClient(loop: loop)
+            let api = HubSpotAPI(transport: client, baseURL: config.hubspot.apiURL.description, accessToken: token.revealed)
+            let hubSpotLog = HubSpotLog(journal: journal, agentOwnerIDs: config.agents.map(\.hubspotOwnerID),
+                                        logMessages: config.hubspot.logMessages)
+            calls.hubSpotLog = hubSpotLog
+            inbox.hubSpotLog = hubSpotLog
+            hubSpotClient = client
+            hubSpot = api
+            outboxWorker = OutboxWorker(journal: journal, writer: CRMWriter(api: api), loop: loop, metrics: metrics)
+        } else {
+            hubSpotClient = nil
+            hubSpot = nil
+            outboxWorker = nil
+        }
         let certificate = try DtlsCertificate.loadOrCreate(directory: config.box.dataDirectory)
         let addresses = config.media.addresses.isEmpty
             ? IceCandidateGatherer.interfaceAddresses()
@@ -113,6 +134,11 @@ public final class Appliance {
         intake.onCommitted = { [weak self] in self?.inbox.enqueue($0) }
         loop.addPreparation { [weak self] in self?.intake.commitBatch() }
         inbox.rescan()
+        if let outboxWorker {
+            outboxWorker.start()
+        } else {
+            log.notice("HubSpot is not configured (no hubspot_access_token secret): calls and messages are not logged to HubSpot")
+        }
         scheduleHousekeeping()
         log.notice("Callbox listening", ["name": config.box.name, "listen": "\(http.listen.host):\(server?.port ?? 0)",
                                          "tls": http.tls == nil ? "off" : "on",
@@ -126,11 +152,13 @@ public final class Appliance {
         guard !stopping else { return }
         stopping = true
         log.notice("stopping: no new connections; finishing requests in flight", ["signal": "\(signal)"])
+        outboxWorker?.stop()
         server?.shutDown { [weak self] in self?.finishStopping(waited: 0) }
     }
 
     private func finishStopping(waited: Int64) {
-        if (httpClient?.transfersInFlight ?? 0) > 0 && waited < Self.shutdownGraceMilliseconds {
+        let inFlight = (httpClient?.transfersInFlight ?? 0) + (hubSpotClient?.transfersInFlight ?? 0)
+        if inFlight > 0 && waited < Self.shutdownGraceMilliseconds {
             loop.schedule(afterMilliseconds: 50) { [weak self] in self?.finishStopping(waited: waited + 50) }
             return
         }
@@ -236,9 +264,26 @@ public final class Appliance {
             return [(["pending"], Double(counts.pending)), (["processed"], Double(counts.processed)),
                     (["undecodable"], Double(counts.undecodable)), (["failed"], Double(counts.failed))]
         }
+        registerOutboxMetrics()
         metrics.gauge("callbox_http_connections", "Open HTTP connections.") { [weak self] in
             [(labels: [], value: Double(self?.server?.openConnections ?? 0))]
         }
+    }
+
+    private func registerOutboxMetrics() {
+        metrics.gauge("callbox_outbox_items", "HubSpot writes in the outbox, by state.", labels: ["state"]) { [journal] in
+            guard let counts = try? journal.outbox.counts() else { return [] }
+            return [(["pending"], Double(counts.pending)), (["delivered"], Double(counts.delivered)),
+                    (["parked"], Double(counts.parked))]
+        }
+        metrics.gauge("callbox_outbox_oldest_pending_seconds", "Age of the oldest HubSpot write still waiting; 0 when none waits.") { [journal] in
+            let oldest = (try? journal.outbox.oldestPendingCreatedAt()) ?? nil
+            let age = oldest.map { max(0, WallClock.milliseconds() - $0.unixMilliseconds) } ?? 0
+            return [(labels: [], value: Double(age) / 1_000)]
+        }
+        let requests = metrics.counter("callbox_hubspot_requests_total", "HubSpot CRM API requests by outcome.", labels: ["outcome"])
+        for outcome in HubSpotAPI.metricOutcomes { requests.increment(outcome, by: 0) }
+        hubSpot?.onOutcome = { requests.increment($0) }
     }
 
     // MARK: files

@@ -39,6 +39,8 @@ final class CallController {
     private var pendingRemoteAnswers: [(CallHandle, String)] = []
     /// The desk handset and the box's own media; nil on a box without a handset.
     weak var handset: CallMediaHandler?
+    /// Queues each call record's HubSpot engagement; nil when HubSpot is not configured.
+    var hubSpotLog: HubSpotLog?
 
     private struct TimerSlot: Hashable {
         var call: CallHandle
@@ -188,6 +190,7 @@ final class CallController {
             answeredBy: record.answerer?.journalName, endReason: record.endReason.journalName,
             quality: handset?.quality(of: record.call))
         if try journal.callRecords.record(row) {
+            try hubSpotLog?.callRecorded(row, at: record.endedAt)
             log.notice("call recorded", ["call": key, "outcome": row.outcome, "duration_ms": "\(row.duration.milliseconds)"])
         }
     }

@@ -20,6 +20,8 @@ final class InboxProcessor {
     private let loop: EventLoop
     let events: Metrics.Family
     let undecodable: Metrics.Family
+    /// Queues stored messages for HubSpot; nil when HubSpot is not configured.
+    var hubSpotLog: HubSpotLog?
 
     init(journal: Journal, calls: CallController, phoneNumberID: String?, loop: EventLoop, metrics: Metrics) {
         self.journal = journal
@@ -151,7 +153,9 @@ final class InboxProcessor {
             try calls.apply(.status(id, status), at: now)
         case let .message(message):
             events.increment("message")
-            let stored = try journal.comms.recordInbound(CommsRecord(CommsEntry(inbound: message), at: now))
+            let record = CommsRecord(CommsEntry(inbound: message), at: now)
+            let stored = try journal.comms.recordInbound(record)
+            if stored { try hubSpotLog?.messageLogged(record, at: now) }
             log.info("message received", ["wamid": message.id, "type": message.type, "stored": stored ? "yes" : "duplicate"])
         case let .messageStatus(status):
             events.increment("message_status")

@@ -12,13 +12,15 @@ enum JournalCommand {
       open                   calls not finished
       inbox                  deliveries by state, and the undecodable ones with their error
       reprocess ID|all       put an undecodable or failed delivery back in the queue
+      outbox                 HubSpot writes waiting or parked, with attempts and errors
+      outbox requeue ID|all  retry a parked HubSpot write (all: every parked one)
     """
 
     static func main(_ arguments: [String]) -> Int32 {
         var options = Options(arguments)
         let path = options.value("--config")
         let limit = options.value("--limit").flatMap(Int.init) ?? 20
-        guard options.finish(allowing: 2) else {
+        guard options.finish(allowing: 3) else {
             CommandLineTool.printError(usage)
             return 2
         }
@@ -37,6 +39,8 @@ enum JournalCommand {
             case ("open", 1): try listOpen(journal)
             case ("inbox", 1): try showInbox(journal, limit: limit)
             case ("reprocess", 2): try reprocess(journal, which: words[1])
+            case ("outbox", 1): try OutboxCommand.show(journal, limit: limit)
+            case ("outbox", 3) where words[1] == "requeue": try OutboxCommand.requeue(journal, which: words[2])
             default:
                 CommandLineTool.printError(usage)
                 return 2

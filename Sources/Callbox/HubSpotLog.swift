@@ -1,0 +1,54 @@
+import CallCore
+import HubSpot
+import Journal
+
+/// What the box owes HubSpot, queued in the outbox inside the transaction of the state change
+/// that caused it (DESIGN principle 3): an engagement per recorded call, a communication per
+/// WhatsApp message when `[hubspot] log_messages` is on. Exists only when HubSpot is
+/// configured (the `hubspot_access_token` secret).
+final class HubSpotLog {
+    private let journal: Journal
+    /// `[agent NAME]` owner ids in config order: a browser answerer's index points here.
+    private let agentOwnerIDs: [String?]
+    private let logMessages: Bool
+
+    init(journal: Journal, agentOwnerIDs: [String?], logMessages: Bool) {
+        self.journal = journal
+        self.agentOwnerIDs = agentOwnerIDs
+        self.logMessages = logMessages
+    }
+
+    /// Queues the engagement for a call record just written. Keyed by the call id, so a
+    /// replay after a crash cannot queue it twice.
+    func callRecorded(_ record: CallDetailRecord, at now: Instant) throws {
+        guard let direction = CallEngagement.Direction(rawValue: record.direction),
+              let outcome = CallEngagement.Outcome(rawValue: record.outcome) else { return }
+        let engagement = CallEngagement(
+            callID: record.callId, direction: direction, outcome: outcome, remoteNumber: record.remoteNumber ?? "",
+            businessNumber: record.businessNumber, offeredAtMilliseconds: record.offeredAt.unixMilliseconds,
+            durationMilliseconds: record.duration.milliseconds, answeredBy: record.answeredBy,
+            answeringOwnerID: record.answeredBy.flatMap(ownerID(ofAnswerer:)), endReason: record.endReason,
+            quality: record.quality)
+        try enqueue(.call(engagement), at: now)
+    }
+
+    /// Queues a communication for a message stored in the comms log (inbound from a webhook,
+    /// or outbound once Graph returned its wamid). Keyed by the wamid.
+    func messageLogged(_ record: CommsRecord, at now: Instant) throws {
+        guard logMessages else { return }
+        let direction: WhatsAppCommunication.Direction = record.direction == "outbound" ? .outbound : .inbound
+        let text = record.body ?? record.caption ?? "WhatsApp \(record.type) message"
+        let message = WhatsAppCommunication(wamid: record.wamid, direction: direction, remoteNumber: record.phone ?? record.contactKey,
+                                            text: text, sentAtMilliseconds: record.sentAt.unixMilliseconds)
+        try enqueue(.communication(message), at: now)
+    }
+
+    private func enqueue(_ write: CRMWrite, at now: Instant) throws {
+        try journal.outbox.enqueue(kind: write.kind, idempotencyKey: write.idempotencyKey, payload: write.payload, now: now)
+    }
+
+    private func ownerID(ofAnswerer name: String) -> String? {
+        guard case let .browser(agent)? = Answerer(journalName: name), Int(agent) < agentOwnerIDs.count else { return nil }
+        return agentOwnerIDs[Int(agent)]
+    }
+}
