@@ -28,6 +28,7 @@ class FakeHubSpot(LoopbackServer):
         self.token = token
         self.lock = threading.Lock()
         self.requests = []
+        self.request_times = []   # time.time() of each entry in requests, for measuring gaps
         self.problems = []
         self.contacts = {}        # id -> properties
         self.calls = {}           # id -> {"properties", "associations"}
@@ -194,10 +195,14 @@ class FakeHubSpot(LoopbackServer):
                 if raw and self.headers.get("Content-Type", "").split(";")[0] != "application/json":
                     fake.problem("body without Content-Type application/json")
                 with fake.lock:
+                    # Read once, as the request arrives: a test may lift the stall for later
+                    # requests while this one is still being held.
+                    stall = fake.stall_seconds
                     fake.requests.append((self.command, self.path, body))
+                    fake.request_times.append(time.time())
                     status, payload, extra = fake.answer(self.command, self.path, dict(self.headers), body)
-                if fake.stall_seconds and self.command in ("POST", "PATCH"):
-                    time.sleep(fake.stall_seconds)
+                if stall and self.command in ("POST", "PATCH"):
+                    time.sleep(stall)
                 data = json.dumps(payload).encode()
                 try:
                     self.send_response(status)
