@@ -481,5 +481,83 @@ def offhook(binary):
     print("each call:", ", ".join("none" if d is None else f"{d:.1f}" for d in delays))
 
 
+OUTBOX_ITEMS = int(os.environ.get("BENCH_OUTBOX_ITEMS", "2000"))
+# OutboxWorker.concurrentDeliveries: the reference client posts with as many connections.
+OUTBOX_CONCURRENCY = 4
+
+
+def engagement_payload(i):
+    return json.dumps({"call_id": f"wacid.BENCH{i:06d}", "direction": "inbound", "outcome": "missed",
+                       "remote_number": meta.CALLER, "business_number": meta.BUSINESS_NUMBER,
+                       "offered_at_ms": int(time.time() * 1000), "duration_ms": 0}, separators=(",", ":")).encode()
+
+
+def post_creates(hubspot, count, connections):
+    """The reference: plain HTTP clients creating the same calls as fast as the fake takes them."""
+    import http.client
+    import threading
+    body = json.dumps({"properties": {"hs_timestamp": "1767225600000", "hs_call_direction": "INBOUND",
+                                      "hs_call_status": "NO_ANSWER", "hs_call_duration": "0"}}).encode()
+    headers = {"Authorization": f"Bearer {hubspot.token}", "Content-Type": "application/json"}
+    port = int(hubspot.url.rsplit(":", 1)[1])
+
+    def client(share):
+        connection = http.client.HTTPConnection("127.0.0.1", port)
+        for _ in range(share):
+            connection.request("POST", "/crm/v3/objects/calls", body, headers)
+            connection.getresponse().read()
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(count // connections,)) for _ in range(connections)]
+    started = time.time()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return (count // connections * connections) / (time.time() - started)
+
+
+def outbox(binary):
+    """Drain rate of a backlog of call engagements against the fake HubSpot on loopback."""
+    from fake_hubspot import FakeHubSpot
+    work = tempfile.mkdtemp(prefix="callbox-outbox-")
+    folder = os.path.join(work, "box")
+    # First run without HubSpot: it creates the journal, and no worker drains it.
+    box = Box(folder, "sandbox")
+    box.process = subprocess.Popen([binary, "run", "--config", box.config_path],
+                                   stdout=open(box.log_path, "w"), stderr=subprocess.STDOUT)
+    wait_http(box.url + "/healthz")
+    box.stop()
+    created = int(time.time() * 1000)
+    with box.db() as connection:
+        connection.executemany(
+            "INSERT INTO outbox (idempotency_key, kind, payload, next_attempt_at, created_at) VALUES (?, 'hubspot_call', ?, ?, ?)",
+            [(f"hubspot-call:wacid.BENCH{i:06d}", engagement_payload(i), created, created) for i in range(OUTBOX_ITEMS)])
+
+    hubspot = FakeHubSpot().start()
+    box = Box(folder, "sandbox", hubspot=hubspot)
+    box.process = subprocess.Popen([binary, "run", "--config", box.config_path],
+                                   stdout=open(box.log_path, "a"), stderr=subprocess.STDOUT)
+    started = time.time()
+    wait_for(lambda: box.query("select count(*) as n from outbox where state = 'delivered'")[0]["n"] == OUTBOX_ITEMS,
+             timeout=600, interval=0.1, what="outbox drained")
+    wall = time.time() - started
+    box.stop()
+    with hubspot.lock:
+        times = [t for t, r in zip(hubspot.request_times, hubspot.requests) if r[1] == "/crm/v3/objects/calls"]
+    creates = len(times)
+    drain = (creates - 1) / (times[-1] - times[0]) if creates > 1 else 0
+    reference = post_creates(hubspot, OUTBOX_ITEMS, OUTBOX_CONCURRENCY)
+    hubspot.stop()
+    print(f"{OUTBOX_ITEMS} queued call engagements, fake HubSpot (Python, threaded) on loopback, "
+          f"{OUTBOX_CONCURRENCY} in flight; each attempt committed with fsync before it is sent")
+    print(f"{'':34}{'items/s':>10}")
+    print(f"{'callbox outbox drain':34}{drain:>10.0f}")
+    print(f"{'plain HTTP clients, same fake':34}{reference:>10.0f}")
+    print(f"creates sent: {creates} for {OUTBOX_ITEMS} items (duplicates: {creates - OUTBOX_ITEMS}); "
+          f"start to drained: {wall:.2f} s; problems flagged by the fake: {len(hubspot.problems)}")
+
+
 if __name__ == "__main__":
-    {"intake": intake, "memory": memory, "handset": handset, "offhook": offhook}[sys.argv[1]](sys.argv[2])
+    {"intake": intake, "memory": memory, "handset": handset, "offhook": offhook,
+     "outbox": outbox}[sys.argv[1]](sys.argv[2])

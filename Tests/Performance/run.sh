@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks of DESIGN.md §6 and issue 2: they print figures, side by side with their
 # references, and never fail on timing. Usage: bash Tests/Performance/run.sh [name…]
-# (names: callcore journal intake memory opus handset offhook; default all). handset and
+# (names: callcore journal intake memory opus handset offhook outbox; default all). handset and
 # offhook drive aiortc, so they run on .venv's Python (as Provisioning/test.sh makes it), or
 # on $PYTHON; BENCH_CALL_SECONDS shortens handset's 60 s call.
 set -euo pipefail
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 source Provisioning/deps.sh
 ensure_packages "${BUILD_PACKAGES[@]}" wrk nginx baresip python3
 ensure_swift
-wanted=${*:-callcore journal intake memory opus handset offhook}
+wanted=${*:-callcore journal intake memory opus handset offhook outbox}
 python=${PYTHON:-.venv/bin/python}
 media_python() {
     if [ ! -x "$python" ]; then
@@ -31,6 +31,7 @@ for name in $wanted; do
         handset)  echo "== Handset call: CPU and memory per endpoint vs two baresips in a call, delay the box adds"
                   media_python Tests/Performance/bench.py handset "$bin/callbox" ;;
         offhook)  echo "== Off-hook to first audio played"; media_python Tests/Performance/bench.py offhook "$bin/callbox" ;;
+        outbox)   echo "== Outbox drain to HubSpot (fake, loopback)"; python3 Tests/Performance/bench.py outbox "$bin/callbox" ;;
         *) echo "unknown benchmark $name" >&2; exit 2 ;;
     esac
 done
