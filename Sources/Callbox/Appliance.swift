@@ -35,7 +35,9 @@ public final class Appliance {
     /// `hubspot_access_token` is configured.
     private let hubSpotClient: HTTPClient?
     let hubSpot: HubSpotAPI?
-    private let outboxWorker: OutboxWorker?
+    /// Queues HubSpot writes with the state changes that cause them.
+    let hubSpotLog: HubSpotLog?
+    let outboxWorker: OutboxWorker?
     private var handset: HandsetController?
     private var server: HTTPServer?
     private var signals: SignalWatcher?
@@ -83,10 +85,12 @@ public final class Appliance {
                                         logMessages: config.hubspot.logMessages)
             calls.hubSpotLog = hubSpotLog
             inbox.hubSpotLog = hubSpotLog
+            self.hubSpotLog = hubSpotLog
             hubSpotClient = client
             hubSpot = api
             outboxWorker = OutboxWorker(journal: journal, writer: CRMWriter(api: api), loop: loop, metrics: metrics)
         } else {
+            hubSpotLog = nil
             hubSpotClient = nil
             hubSpot = nil
             outboxWorker = nil

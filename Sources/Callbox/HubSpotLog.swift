@@ -32,11 +32,20 @@ final class HubSpotLog {
         try enqueue(.call(engagement), at: now)
     }
 
-    /// Queues a communication for a message stored in the comms log (inbound from a webhook,
-    /// or outbound once Graph returned its wamid). Keyed by the wamid.
-    func messageLogged(_ record: CommsRecord, at now: Instant) throws {
+    /// Queues a communication for an inbound message just stored in the comms log. Keyed by
+    /// the wamid, so a redelivered webhook cannot queue it twice.
+    func inboundMessageStored(_ record: CommsRecord, at now: Instant) throws {
+        try message(record, .inbound, at: now)
+    }
+
+    /// Queues a communication for a message the box sent, once Graph returned its wamid: call
+    /// it in the transaction that records the outbound row (`comms.recordOutbound`).
+    func outboundMessageSent(_ record: CommsRecord, at now: Instant) throws {
+        try message(record, .outbound, at: now)
+    }
+
+    private func message(_ record: CommsRecord, _ direction: WhatsAppCommunication.Direction, at now: Instant) throws {
         guard logMessages else { return }
-        let direction: WhatsAppCommunication.Direction = record.direction == "outbound" ? .outbound : .inbound
         let text = record.body ?? record.caption ?? "WhatsApp \(record.type) message"
         let message = WhatsAppCommunication(wamid: record.wamid, direction: direction, remoteNumber: record.phone ?? record.contactKey,
                                             text: text, sentAtMilliseconds: record.sentAt.unixMilliseconds)

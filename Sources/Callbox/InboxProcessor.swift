@@ -155,7 +155,7 @@ final class InboxProcessor {
             events.increment("message")
             let record = CommsRecord(CommsEntry(inbound: message), at: now)
             let stored = try journal.comms.recordInbound(record)
-            if stored { try hubSpotLog?.messageLogged(record, at: now) }
+            if stored { try hubSpotLog?.inboundMessageStored(record, at: now) }
             log.info("message received", ["wamid": message.id, "type": message.type, "stored": stored ? "yes" : "duplicate"])
         case let .messageStatus(status):
             events.increment("message_status")

@@ -31,7 +31,8 @@ final class OutboxWorker {
     private let journal: Journal
     private let writer: CRMWriter
     private let loop: EventLoop
-    private let resolveContact: ContactResolver
+    /// Unset, every engagement is created without a contact.
+    var resolveContact: ContactResolver = { _, completion in completion(nil, nil) }
     private let log = Logger("outbox")
     private var inFlight: Set<Int64> = []
     private var pumpScheduled = false
@@ -39,12 +40,10 @@ final class OutboxWorker {
     private var stopped = false
     let deliveries: Metrics.Family
 
-    init(journal: Journal, writer: CRMWriter, loop: EventLoop, metrics: Metrics,
-         resolveContact: @escaping ContactResolver = { _, completion in completion(nil, nil) }) {
+    init(journal: Journal, writer: CRMWriter, loop: EventLoop, metrics: Metrics) {
         self.journal = journal
         self.writer = writer
         self.loop = loop
-        self.resolveContact = resolveContact
         deliveries = metrics.counter("callbox_outbox_attempts_total", "Outbox delivery attempts by result.", labels: ["result"])
         for result in ["created", "found", "retry", "parked"] { deliveries.increment(result, by: 0) }
     }
