@@ -553,7 +553,7 @@ def outbox(binary):
           f"{OUTBOX_CONCURRENCY} in flight; each attempt committed with fsync before it is sent")
     print(f"{'':34}{'items/s':>10}")
     print(f"{'callbox outbox drain':34}{drain:>10.0f}")
-    print(f"{"Python http.client, 4 threads":34}{reference:>10.0f}")
+    print(f"{'Python http.client, 4 threads':34}{reference:>10.0f}")
     print(f"creates sent: {creates} for {OUTBOX_ITEMS} items (duplicates: {creates - OUTBOX_ITEMS}); "
           f"start to drained: {wall:.2f} s; problems flagged by the fake: {len(hubspot.problems)}")
 
