@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 import meta
-from box import BINARY, Box, wait_for
+from box import BINARY, wait_for
 from fake_hubspot import FakeHubSpot
 
 CALLS = "/crm/v3/objects/calls"
@@ -25,17 +25,8 @@ def hubspot():
 
 
 @pytest.fixture
-def hubspot_box(tmp_path, graph, hubspot):
-    boxes = []
-
-    def make(**kwargs):
-        box = Box(tmp_path / f"box{len(boxes)}", graph.url, hubspot=hubspot, **kwargs)
-        boxes.append(box)
-        return box.start()
-
-    yield make
-    for box in boxes:
-        box.stop()
+def hubspot_box(make_box, hubspot):
+    return lambda **kwargs: make_box(hubspot=hubspot, **kwargs)
 
 
 def journal(box, *args):
