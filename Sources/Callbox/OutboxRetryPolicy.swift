@@ -20,7 +20,8 @@ struct OutboxRetryPolicy {
     enum Decision: Equatable {
         /// Try again at this time; `mayExist` says whether to look the object up first.
         case retry(at: Instant, mayExist: Bool)
-        case park(reason: String)
+        /// Give up until requeued; `mayExist` as for `retry`, kept for that retry.
+        case park(reason: String, mayExist: Bool)
     }
 
     /// The ceiling of the jitter draw for the retry after `attempts` attempts.
@@ -38,10 +39,10 @@ struct OutboxRetryPolicy {
         let ambiguous = createSentAt != nil && (error.isAmbiguous || error.kind == .malformedResponse)
         let mayExist = mayExistBefore || ambiguous
         if error.kind == .rejected {
-            return .park(reason: "refused by HubSpot, not retried: \(error)")
+            return .park(reason: "refused by HubSpot, not retried: \(error)", mayExist: mayExist)
         }
         if attempts >= maximumAttempts {
-            return .park(reason: "gave up after \(attempts) attempts; last: \(error)")
+            return .park(reason: "gave up after \(attempts) attempts; last: \(error)", mayExist: mayExist)
         }
         var delay: Int64
         if error.kind == .rateLimited, let seconds = error.retryAfterSeconds {

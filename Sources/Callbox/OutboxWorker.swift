@@ -127,7 +127,7 @@ final class OutboxWorker {
         do {
             write = try CRMWrite(kind: item.kind, payload: item.payload)
         } catch {
-            finish(item) { try journal.outbox.park(id: item.id, reason: "unreadable: \(error)", at: $0) }
+            finish(item) { try journal.outbox.park(id: item.id, reason: "unreadable: \(error)", mayExist: item.mayExist, at: $0) }
             deliveries.increment("parked")
             return
         }
@@ -176,11 +176,11 @@ final class OutboxWorker {
         let decision = OutboxRetryPolicy.decide(after: error, attempts: item.attempts, mayExistBefore: item.mayExist,
                                                 createSentAt: createSentAt, now: now)
         switch decision {
-        case let .park(reason):
+        case let .park(reason, mayExist):
             deliveries.increment("parked")
             log.warning("outbox item parked; `callbox journal outbox requeue \(item.id)` retries it",
                         ["key": item.idempotencyKey, "reason": reason])
-            finish(item) { try journal.outbox.park(id: item.id, reason: reason, at: $0) }
+            finish(item) { try journal.outbox.park(id: item.id, reason: reason, mayExist: mayExist, at: $0) }
         case let .retry(next, mayExist):
             deliveries.increment("retry")
             log.notice("HubSpot write failed; retrying", ["key": item.idempotencyKey, "attempt": "\(item.attempts)",

@@ -144,18 +144,20 @@ public final class Outbox {
         }
     }
 
-    /// Gives up on the item until a person requeues it; kept, never dropped.
-    public func park(id: Int64, reason: String, at now: Instant) throws {
+    /// Gives up on the item until a person requeues it; kept, never dropped. `mayExist` as
+    /// for `reschedule`: a requeued item is looked up first only if an attempt may have
+    /// created it.
+    public func park(id: Int64, reason: String, mayExist: Bool, at now: Instant) throws {
         try finish(id: id, state: .parked, at: now) {
-            "parked_reason = ?3, last_error = coalesce(last_error, ?3)"
+            "parked_reason = ?3, last_error = coalesce(last_error, ?3), may_exist = ?4"
         } bind: {
             try $0.bind(3, reason)
+            try $0.bind(4, mayExist ? 1 : 0)
         }
     }
 
-    /// Puts a parked item back in the queue, due at once with a fresh attempt budget. It keeps
-    /// `mayExist`: an earlier attempt may still have created the object. False when there is
-    /// no parked item with this id.
+    /// Puts a parked item back in the queue, due at once with a fresh attempt budget, keeping
+    /// `mayExist`. False when there is no parked item with this id.
     @discardableResult
     public func requeue(id: Int64, at now: Instant) throws -> Bool {
         let changed = try connection.transaction {

@@ -1,19 +1,10 @@
 import CallCore
-import Glibc
 import HubSpot
 import Journal
 import Testing
 @testable import Callbox
 
 private let t0 = Instant(unixSeconds: 1_767_225_600)
-
-/// A journal in a fresh directory under /tmp: real SQLite, as in production.
-private func freshJournal() throws -> Journal {
-    var template = Array("/tmp/hubspot-log-test-XXXXXX".utf8CString)
-    let made = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }
-    try #require(made != nil)
-    return try Journal(directory: String(cString: made!))
-}
 
 private func record(answeredBy: String?, outcome: String = "completed") -> CallDetailRecord {
     CallDetailRecord(callId: "wacid.LOG1", direction: "inbound", remoteNumber: "34600111222", businessNumber: "442071838750",
@@ -23,7 +14,8 @@ private func record(answeredBy: String?, outcome: String = "completed") -> CallD
 
 @Suite struct HubSpotLogTests {
     @Test func aCallRecordQueuesOneEngagementOwnedByTheAnsweringAgent() throws {
-        let journal = try freshJournal()
+        let temporary = try TemporaryJournal()
+        let journal = temporary.journal
         let log = HubSpotLog(journal: journal, agentOwnerIDs: [nil, "8801"], logMessages: true)
         try log.callRecorded(record(answeredBy: "browser:1"), at: t0)
         try log.callRecorded(record(answeredBy: "browser:1"), at: t0 + .seconds(5))
@@ -40,7 +32,8 @@ private func record(answeredBy: String?, outcome: String = "completed") -> CallD
     }
 
     @Test func handsetAnswersAndAgentsWithoutAnOwnerIdLeaveTheOwnerOpen() throws {
-        let journal = try freshJournal()
+        let temporary = try TemporaryJournal()
+        let journal = temporary.journal
         let log = HubSpotLog(journal: journal, agentOwnerIDs: [nil], logMessages: true)
         for (index, answerer) in ["handset", "browser:0", "browser:7"].enumerated() {
             var call = record(answeredBy: answerer)
@@ -55,7 +48,8 @@ private func record(answeredBy: String?, outcome: String = "completed") -> CallD
     }
 
     @Test func messagesAreQueuedPerWamidOnlyWhenLoggingMessagesIsOn() throws {
-        let journal = try freshJournal()
+        let temporary = try TemporaryJournal()
+        let journal = temporary.journal
         let message = CommsRecord(wamid: "wamid.M1", direction: "inbound", contactKey: "34600111222", phone: "34600111222",
                                   type: "image", body: nil, caption: "the invoice", sentAt: t0, updatedAt: t0)
         try HubSpotLog(journal: journal, agentOwnerIDs: [], logMessages: false).inboundMessageStored(message, at: t0)

@@ -55,18 +55,20 @@ private func error(_ kind: HubSpotError.Kind, status: Int = 500, retryAfter: Int
         let decision = OutboxRetryPolicy.decide(after: HubSpotError(kind: .rejected, httpStatus: 400, category: "VALIDATION_ERROR",
                                                                     message: "Property values were not valid"),
                                                 attempts: 1, mayExistBefore: false, createSentAt: now, now: now)
-        #expect(decision == .park(reason: "refused by HubSpot, not retried: HubSpot HTTP 400 VALIDATION_ERROR: Property values were not valid"))
+        #expect(decision == .park(reason: "refused by HubSpot, not retried: HubSpot HTTP 400 VALIDATION_ERROR: Property values were not valid",
+                                  mayExist: false))
     }
 
     @Test func anItemThatKeepsFailingIsParkedAfterTheLastAttempt() {
         let last = OutboxRetryPolicy.maximumAttempts
         #expect(OutboxRetryPolicy.decide(after: error(.auth, status: 401), attempts: last - 1, mayExistBefore: false,
                                          createSentAt: now, now: now) { _ in 0 } == .retry(at: now, mayExist: false))
-        guard case let .park(reason) = OutboxRetryPolicy.decide(after: error(.auth, status: 401), attempts: last,
-                                                                 mayExistBefore: false, createSentAt: now, now: now) else {
+        guard case let .park(reason, mayExist) = OutboxRetryPolicy.decide(after: error(.serverError), attempts: last,
+                                                                           mayExistBefore: false, createSentAt: now, now: now) else {
             Issue.record("expected parking")
             return
         }
-        #expect(reason.hasPrefix("gave up after \(last) attempts; last: HubSpot HTTP 401"))
+        #expect(reason.hasPrefix("gave up after \(last) attempts; last: HubSpot HTTP 500"))
+        #expect(mayExist, "the last create may have worked: a requeue looks it up first")
     }
 }

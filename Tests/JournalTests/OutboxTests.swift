@@ -99,7 +99,7 @@ private func crashCopy(of live: TemporaryDirectory) throws -> (TemporaryDirector
         #expect(try journal.outbox.oldestPendingCreatedAt() == nil)
         // Delivered is final: a late reschedule or park of the same attempt changes nothing.
         try journal.outbox.reschedule(id: 1, next: t0, error: "late", mayExist: true)
-        try journal.outbox.park(id: 1, reason: "late", at: t0)
+        try journal.outbox.park(id: 1, reason: "late", mayExist: false, at: t0)
         #expect(try journal.outbox.item(id: 1)?.state == .delivered)
     }
 
@@ -121,7 +121,7 @@ private func crashCopy(of live: TemporaryDirectory) throws -> (TemporaryDirector
         try journal.outbox.enqueue(kind: "k", idempotencyKey: "a", payload: [], now: t0)
         try journal.outbox.enqueue(kind: "k", idempotencyKey: "b", payload: [], now: t0)
         try journal.outbox.beginAttempts(ids: [1], at: t0, lease: lease)
-        try journal.outbox.park(id: 1, reason: "HubSpot HTTP 400 VALIDATION_ERROR: bad property", at: t0 + .seconds(1))
+        try journal.outbox.park(id: 1, reason: "HubSpot HTTP 400 VALIDATION_ERROR: bad property", mayExist: true, at: t0 + .seconds(1))
         #expect(try journal.outbox.counts() == OutboxCounts(pending: 1, parked: 1))
         #expect(try journal.outbox.due(at: t0 + .seconds(3600), limit: 10).map(\.id) == [2])
         let listed = try journal.outbox.list(states: [.pending, .parked], limit: 10)
