@@ -22,6 +22,9 @@ struct OutboxRetryPolicy {
         case retry(at: Instant, mayExist: Bool)
         /// Give up until requeued; `mayExist` as for `retry`, kept for that retry.
         case park(reason: String, mayExist: Bool)
+        /// HubSpot's rate limit, which is the portal's, not the item's: every delivery waits
+        /// until then, and the attempt does not count towards parking.
+        case rateLimited(until: Instant, mayExist: Bool)
     }
 
     /// The ceiling of the jitter draw for the retry after `attempts` attempts.
@@ -41,16 +44,14 @@ struct OutboxRetryPolicy {
         if error.kind == .rejected {
             return .park(reason: "refused by HubSpot, not retried: \(error)", mayExist: mayExist)
         }
+        if error.kind == .rateLimited {
+            let delay = error.retryAfterSeconds.map { Int64($0) * 1_000 } ?? draw(0...backoffCeilingMilliseconds(afterAttempts: attempts))
+            return .rateLimited(until: now + .milliseconds(delay), mayExist: mayExist)
+        }
         if attempts >= maximumAttempts {
             return .park(reason: "gave up after \(attempts) attempts; last: \(error)", mayExist: mayExist)
         }
-        var delay: Int64
-        if error.kind == .rateLimited, let seconds = error.retryAfterSeconds {
-            delay = Int64(seconds) * 1_000
-        } else {
-            delay = draw(0...backoffCeilingMilliseconds(afterAttempts: attempts))
-        }
-        var next = now + .milliseconds(delay)
+        var next = now + .milliseconds(draw(0...backoffCeilingMilliseconds(afterAttempts: attempts)))
         if ambiguous, let createSentAt {
             next = max(next, createSentAt + .milliseconds(searchVisibilityMilliseconds))
         }

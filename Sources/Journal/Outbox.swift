@@ -130,16 +130,19 @@ public final class Outbox {
     }
 
     /// The attempt failed; the next one is due at `next`. `mayExist` says whether any attempt
-    /// so far may have created the object.
-    public func reschedule(id: Int64, next: Instant, error: String, mayExist: Bool) throws {
+    /// so far may have created the object. An attempt that HubSpot turned away unread (its
+    /// rate limit) is not `counted`, so it does not use up the item's attempts.
+    public func reschedule(id: Int64, next: Instant, error: String, mayExist: Bool, counted: Bool = true) throws {
         _ = try connection.transaction {
             try connection.execute("""
-                UPDATE outbox SET next_attempt_at = ?2, last_error = ?3, may_exist = ?4 WHERE id = ?1 AND state = 'pending'
+                UPDATE outbox SET next_attempt_at = ?2, last_error = ?3, may_exist = ?4, attempts = max(attempts - ?5, 0)
+                WHERE id = ?1 AND state = 'pending'
                 """) {
                 try $0.bind(1, id)
                 try $0.bind(2, next.unixMilliseconds)
                 try $0.bind(3, error)
                 try $0.bind(4, mayExist ? 1 : 0)
+                try $0.bind(5, counted ? 0 : 1)
             }
         }
     }

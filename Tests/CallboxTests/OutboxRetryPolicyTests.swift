@@ -25,10 +25,14 @@ private func error(_ kind: HubSpotError.Kind, status: Int = 500, retryAfter: Int
         #expect(decision == .retry(at: now + .milliseconds(4 * OutboxRetryPolicy.backoffBaseMilliseconds), mayExist: false))
     }
 
-    @Test func retryAfterIsHonouredInsteadOfTheBackoff() {
-        let decision = OutboxRetryPolicy.decide(after: error(.rateLimited, status: 429, retryAfter: 7), attempts: 1,
-                                                mayExistBefore: false, createSentAt: now, now: now) { _ in 0 }
-        #expect(decision == .retry(at: now + .seconds(7), mayExist: false), "a 429 created nothing")
+    @Test func retryAfterIsHonouredInsteadOfTheBackoffAndNeverParks() {
+        let decision = OutboxRetryPolicy.decide(after: error(.rateLimited, status: 429, retryAfter: 7),
+                                                attempts: OutboxRetryPolicy.maximumAttempts, mayExistBefore: false,
+                                                createSentAt: now, now: now) { _ in 0 }
+        #expect(decision == .rateLimited(until: now + .seconds(7), mayExist: false), "a 429 created nothing")
+        let unsaid = OutboxRetryPolicy.decide(after: error(.rateLimited, status: 429), attempts: 2, mayExistBefore: true,
+                                              createSentAt: nil, now: now) { $0.upperBound }
+        #expect(unsaid == .rateLimited(until: now + .milliseconds(2 * OutboxRetryPolicy.backoffBaseMilliseconds), mayExist: true))
     }
 
     @Test func anAmbiguousCreateIsLookedUpOnceSearchCanSeeIt() {

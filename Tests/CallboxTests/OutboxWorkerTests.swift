@@ -118,6 +118,32 @@ private final class Harness {
         #expect(item.nextAttemptAt.unixMilliseconds >= earliest, "not looked up before search can see the object")
     }
 
+    @Test func aRateLimitPausesEveryDeliveryAndCostsNoAttempt() throws {
+        var answers: [Result<HTTPClientResponse, HTTPClientError>] = [
+            .success(HTTPClientResponse(status: 429, body: Array(#"{"category":"RATE_LIMITS"}"#.utf8), headers: [("Retry-After", "1")])),
+        ]
+        let harness = try Harness { _ in answers.isEmpty ? created("9003") : answers.removeFirst() }
+        harness.worker.start()
+        let limitedAt = WallClock.milliseconds()
+        try harness.enqueue(call)
+        #expect(try harness.spin { try harness.item()?.lastError != nil })
+        #expect(try harness.item()?.attempts == 0)
+        var other = call
+        if case var .call(engagement) = call {
+            engagement.callID = "wacid.W2"
+            other = .call(engagement)
+        }
+        try harness.enqueue(other)
+        for _ in 0..<10 { harness.loop.runOnce(maximumWait: 20) }
+        #expect(harness.hubspot.sent.count == 1, "nothing is sent while HubSpot asked to wait")
+        #expect(try harness.spin {
+            try [call, other].allSatisfy { try harness.journal.outbox.item(idempotencyKey: $0.idempotencyKey)?.state == .delivered }
+        })
+        let sentAgain = WallClock.milliseconds()
+        #expect(sentAgain - limitedAt >= 1_000)
+        #expect(harness.hubspot.sent.count == 3)
+    }
+
     @Test func anUnreadablePayloadIsParkedWithItsReason() throws {
         let harness = try Harness { _ in created("1") }
         harness.worker.start()

@@ -107,13 +107,15 @@ private func crashCopy(of live: TemporaryDirectory) throws -> (TemporaryDirector
         let journal = try TemporaryDirectory().open()
         try journal.outbox.enqueue(kind: "k", idempotencyKey: "a", payload: [], now: t0)
         try journal.outbox.beginAttempts(ids: [1], at: t0, lease: lease)
-        try journal.outbox.reschedule(id: 1, next: t0 + .seconds(8), error: "HubSpot HTTP 429: slow down", mayExist: false)
+        try journal.outbox.reschedule(id: 1, next: t0 + .seconds(8), error: "HubSpot HTTP 429: slow down", mayExist: false,
+                                      counted: false)
         var item = try #require(try journal.outbox.item(id: 1))
         #expect(item.nextAttemptAt == t0 + .seconds(8) && !item.mayExist && item.lastError == "HubSpot HTTP 429: slow down")
+        #expect(item.attempts == 0, "a rate-limited attempt does not count")
         try journal.outbox.beginAttempts(ids: [1], at: t0 + .seconds(8), lease: lease)
         try journal.outbox.reschedule(id: 1, next: t0 + .seconds(20), error: "HubSpot unreachable: timed out", mayExist: true)
         item = try #require(try journal.outbox.item(id: 1))
-        #expect(item.attempts == 2 && item.mayExist)
+        #expect(item.attempts == 1 && item.mayExist)
     }
 
     @Test func parkedItemsAreKeptListedAndRequeuedWithAFreshBudget() throws {
