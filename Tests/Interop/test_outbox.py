@@ -2,6 +2,7 @@
 HubSpot does (500, 429 with Retry-After, answers that never come) and even when the box is
 killed with a create on the wire."""
 import subprocess
+import time
 
 import pytest
 
@@ -125,6 +126,11 @@ def test_an_answer_that_never_comes_is_looked_up_not_created_twice(hubspot_box, 
     # HubSpot stores the call but the box gives up waiting for the answer.
     wait_for(lambda: engagements(hubspot, call_id), what="the create arrives")
     hubspot.stall_seconds = 0
+    # While the answer is awaited the item is pending, and its age shows.
+    time.sleep(1.2)
+    metrics = box.metrics()
+    assert metrics['callbox_outbox_items{state="pending"}'] == 1
+    assert metrics["callbox_outbox_oldest_pending_seconds"] >= 1
     row = wait_for(lambda: delivered(box, call_id), timeout=REQUEST_TIMEOUT + 20, what="delivered after the timeout")
     [(object_id, _)] = engagements(hubspot, call_id)
     assert row["object_id"] == object_id, "the lookup found the call the lost answer was for"
