@@ -30,6 +30,9 @@ public final class Appliance {
     private let intake: WebhookIntake
     private let inbox: InboxProcessor
     private var devCalls: DevCallControl?
+    private let agents: AgentAuthentication
+    private let messaging: WhatsAppMessaging
+    private let api: ApiRouter
     private let media: MediaEngine
     private var handset: HandsetController?
     private var server: HTTPServer?
@@ -70,7 +73,22 @@ public final class Appliance {
         calls = CallController(policy: policy, journal: journal, graph: graph, number: number, loop: loop)
         intake = WebhookIntake(journal: journal, appSecret: secrets.whatsappAppSecret.revealed,
                                verifyToken: secrets.whatsappVerifyToken.revealed, metrics: metrics)
-        inbox = InboxProcessor(journal: journal, calls: calls, phoneNumberID: number.phoneNumberID, loop: loop, metrics: metrics)
+        // Without a phone_number_id (a number not registered yet) nothing can be sent, and
+        // deliveries are not filtered by a number the box does not know.
+        let sendingNumber = config.whatsapp.phoneNumberID != nil || sandbox != nil ? number : nil
+        inbox = InboxProcessor(journal: journal, calls: calls, phoneNumberID: sendingNumber?.phoneNumberID, loop: loop, metrics: metrics)
+        agents = AgentAuthentication(journal: journal, agents: config.agents, secureCookie: config.http.tls != nil, loop: loop)
+        try agents.syncAgents()
+        messaging = WhatsAppMessaging(journal: journal, graph: graph, number: sendingNumber)
+        api = ApiRouter(authentication: agents) { [agents, messaging] endpoint in
+            switch endpoint {
+            case .login: .open(agents.login)
+            case .logout: .agent(agents.logout)
+            case .me: .agent(agents.me)
+            case .whatsappSend: .agent(messaging.send)
+            case .comms: .agent(messaging.conversation)
+            }
+        }
         let certificate = try DtlsCertificate.loadOrCreate(directory: config.box.dataDirectory)
         let addresses = config.media.addresses.isEmpty
             ? IceCandidateGatherer.interfaceAddresses()
@@ -116,6 +134,7 @@ public final class Appliance {
         inbox.rescan()
         scheduleHousekeeping()
         pruneJournal()
+        agents.prunePeriodically(on: loop)
         log.notice("Callbox listening", ["name": config.box.name, "listen": "\(http.listen.host):\(server?.port ?? 0)",
                                          "tls": http.tls == nil ? "off" : "on",
                                          "graph": sandbox == nil ? "meta" : "sandbox", "config": config.source])
@@ -181,6 +200,8 @@ public final class Appliance {
         case ("GET", "/metrics"):
             responder.respond(HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
                                            body: Array(metrics.render().utf8)))
+        case (_, let path) where path.hasPrefix("/api/"):
+            api.route(request, responder)
         case ("GET", "/dev/sandbox") where sandbox != nil:
             responder.respond(.json(200, JSONWriter.encode(["requests": .array(sandbox?.recent ?? [])])))
         case ("POST", "/dev/sandbox/incoming-call") where sandbox != nil:
