@@ -52,10 +52,11 @@ enum ApiHandler {
     case agent((ApiRequest, HTTPResponder) -> Void)
 }
 
-/// The gate in front of every `/api` route: 404 for an unknown path, 405 with `Allow` for a
-/// known path and the wrong method, 401 `no_session` without a live session, 403 `csrf`
-/// for a state-changing request without the session's CSRF token. Handlers answer when
-/// they like: now, or after a Graph reply or a password check.
+/// The gate in front of every `/api` route. Signing in is open; for any other path a
+/// request without a live session gets 401 `no_session` before anything else, so the API's
+/// shape is told to signed-in agents only. Then: 404 for an unknown path, 405 with `Allow`
+/// for a known path and the wrong method, 403 `csrf` for a state-changing request without
+/// the session's CSRF token. Handlers answer when they like: now, or after a Graph reply.
 final class ApiRouter {
     static let csrfHeader = "X-CSRF-Token"
 
@@ -75,26 +76,16 @@ final class ApiRouter {
         }
     }
 
+    /// The declared endpoints, in declaration order (tests enumerate them).
+    var endpoints: [ApiEndpoint] { handlers.map(\.endpoint) }
+
     func route(_ request: HTTPRequest, _ responder: HTTPResponder) {
         let matches = handlers.compactMap { entry in
-            Self.match(entry.endpoint.pattern, request.path).map { (entry, $0) }
+            Self.match(entry.endpoint.pattern, request.path).map { (entry: entry, parameters: $0) }
         }
-        guard !matches.isEmpty else {
-            responder.respond(ApiResponse.error(404, "not_found", "no API route \(request.path)"))
-            return
-        }
-        guard let ((endpoint, handler), parameters) = matches.first(where: { $0.0.endpoint.method == request.method }) else {
-            let allowed = matches.map(\.0.endpoint.method).joined(separator: ", ")
-            var response = ApiResponse.error(405, "method_not_allowed", "\(request.method) is not allowed on \(request.path); use \(allowed)")
-            response.headers.append(("Allow", allowed))
-            responder.respond(response)
-            return
-        }
-        switch handler {
-        case let .open(run):
-            run(request, responder)
-        case let .agent(run):
-            let session: AgentSessions.Session
+        let isOpenPath = !matches.isEmpty && matches.allSatisfy { !$0.entry.endpoint.needsSession }
+        var session: AgentSessions.Session?
+        if !isOpenPath {
             switch authentication.session(for: request) {
             case let .valid(found):
                 session = found
@@ -105,7 +96,27 @@ final class ApiRouter {
                 responder.respond(ApiResponse.error(503, "journal_unavailable", "sessions cannot be read: \(reason)"))
                 return
             }
-            if endpoint.changesState {
+        }
+        guard !matches.isEmpty else {
+            responder.respond(ApiResponse.error(404, "not_found", "no API route \(request.path)"))
+            return
+        }
+        guard let chosen = matches.first(where: { $0.entry.endpoint.method == request.method }) else {
+            let allowed = matches.map(\.entry.endpoint.method).joined(separator: ", ")
+            var response = ApiResponse.error(405, "method_not_allowed", "\(request.method) is not allowed on \(request.path); use \(allowed)")
+            response.headers.append(("Allow", allowed))
+            responder.respond(response)
+            return
+        }
+        switch chosen.entry.handler {
+        case let .open(run):
+            run(request, responder)
+        case let .agent(run):
+            guard let session else {
+                responder.respond(ApiResponse.error(401, "no_session", "sign in first: POST /api/login"))
+                return
+            }
+            if chosen.entry.endpoint.changesState {
                 guard let presented = request.header(Self.csrfHeader) else {
                     responder.respond(ApiResponse.error(403, "csrf", "\(Self.csrfHeader) is missing; send the csrf_token from /api/login or /api/me"))
                     return
@@ -115,7 +126,7 @@ final class ApiRouter {
                     return
                 }
             }
-            run(ApiRequest(http: request, session: session, parameters: parameters), responder)
+            run(ApiRequest(http: request, session: session, parameters: chosen.parameters), responder)
         }
     }
 
