@@ -28,6 +28,10 @@ final class AgentAuthentication {
     private let now: () -> Instant
     private let log = Logger("agents")
     private(set) var throttle: LoginThrottle
+    /// Told each sign-in's outcome (one of `signInOutcomes`), for `/metrics`.
+    var onSignIn: ((String) -> Void)?
+
+    static let signInOutcomes = ["ok", "bad_credentials", "bad_request", "throttled", "busy", "unavailable"]
 
     init(journal: Journal, agents: [AgentSettings], secureCookie: Bool, loop: EventLoop,
          now: @escaping () -> Instant = { Instant(unixMilliseconds: WallClock.milliseconds()) }) {
@@ -94,10 +98,12 @@ final class AgentAuthentication {
     /// its thread.
     func login(_ request: HTTPRequest, _ responder: HTTPResponder) {
         guard let body = try? JSONParser.parse(request.body), body.members != nil else {
+            onSignIn?("bad_request")
             responder.respond(ApiResponse.error(400, "bad_json", "the body must be a JSON object {\"email\", \"password\"}"))
             return
         }
         guard let email = body["email"]?.string, !email.isEmpty, let password = body["password"]?.string else {
+            onSignIn?("bad_request")
             responder.respond(ApiResponse.error(400, "bad_request", "'email' and 'password' are required strings"))
             return
         }
@@ -107,6 +113,7 @@ final class AgentAuthentication {
         if case let .refused(limit, wait) = throttle.check(account: agent?.email, address: address, at: started) {
             let seconds = max(1, (wait.milliseconds + 999) / 1_000)
             log.warning("sign-in refused: too many attempts", ["limit": limit, "from": address])
+            onSignIn?("throttled")
             var response = ApiResponse.error(429, "too_many_attempts",
                                              "too many sign-in attempts for this \(limit); try again in \(seconds) s")
             response.headers.append(("Retry-After", "\(seconds)"))
@@ -117,6 +124,7 @@ final class AgentAuthentication {
             self?.finishLogin(agent: matches ? agent : nil, address: address, responder: responder)
         }
         guard accepted else {
+            onSignIn?("busy")
             var response = ApiResponse.error(503, "busy", "too many sign-ins at once; try again in a moment")
             response.headers.append(("Retry-After", "1"))
             responder.respond(response)
@@ -128,11 +136,13 @@ final class AgentAuthentication {
     private func finishLogin(agent: AgentSettings?, address: String, responder: HTTPResponder) {
         guard let agent else {
             log.notice("sign-in failed", ["from": address])
+            onSignIn?("bad_credentials")
             responder.respond(ApiResponse.error(401, "bad_credentials", "the email or the password is wrong"))
             return
         }
         throttle.recordSuccess(account: agent.email, address: address)
         guard let secrets = SessionToken.generate() else {
+            onSignIn?("unavailable")
             responder.respond(ApiResponse.error(503, "no_randomness", "the box could not make a session token; try again"))
             return
         }
@@ -143,10 +153,12 @@ final class AgentAuthentication {
                                                     expiresAt: at + Self.idleLifetime)
         } catch {
             log.error("session could not be stored", ["agent": agent.name, "error": "\(error)"])
+            onSignIn?("unavailable")
             responder.respond(ApiResponse.error(503, "journal_unavailable", "the session could not be stored; try again"))
             return
         }
         log.notice("agent signed in", ["agent": agent.name, "from": address])
+        onSignIn?("ok")
         let view = AgentSessions.Agent(name: agent.name, email: agent.email, hubspotOwnerID: agent.hubspotOwnerID)
         var response = ApiResponse.json(200, Self.describe(view, csrfToken: secrets.csrfToken))
         response.headers.append(cookie.setting(secrets.token, lifetime: Self.absoluteLifetime))

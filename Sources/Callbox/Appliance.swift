@@ -263,6 +263,9 @@ public final class Appliance {
         let graphRequests = metrics.counter("callbox_graph_requests_total", "Graph API requests by outcome.", labels: ["outcome"])
         for outcome in GraphClient.metricOutcomes { graphRequests.increment(outcome, by: 0) }
         graph.onOutcome = { graphRequests.increment($0) }
+        let signIns = metrics.counter("callbox_sign_ins_total", "Agents' sign-in attempts by outcome.", labels: ["outcome"])
+        for outcome in AgentAuthentication.signInOutcomes { signIns.increment(outcome, by: 0) }
+        agents.onSignIn = { signIns.increment($0) }
         metrics.histogram("callbox_journal_commit_seconds", "Time to commit a journal transaction (fsync included).") { [journal] in
             let histogram = journal.commitLatency
             return HistogramSnapshot(upperBounds: CommitLatencyHistogram.upperBoundsMilliseconds.map { $0 / 1_000 },

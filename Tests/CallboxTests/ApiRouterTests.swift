@@ -83,4 +83,14 @@ import Testing
         let wrong = try api.send("POST", "/api/login", body: #"{"email": "demo@callbox.example", "password": "callbox-demO"}"#)
         #expect(wrong.status == 401 && ApiHarness.errorCode(wrong) == "bad_credentials")
     }
+
+    @Test func underTLSTheSignInCookieIsForHubSpotsIframe() throws {
+        let api = try ApiHarness(secureCookie: true)
+        let login = try api.send("POST", "/api/login", body: #"{"email": "demo@callbox.example", "password": "callbox-demo"}"#)
+        #expect(login.status == 200)
+        let attributes = try #require(login.header("set-cookie")).split(separator: ";").dropFirst()
+            .map { $0.trimmingPrefix(" ") }.map(String.init)
+        #expect(attributes == ["Max-Age=604800", "Path=/", "HttpOnly", "Secure", "SameSite=None", "Partitioned"])
+        #expect(login.header("cache-control") == "no-store")
+    }
 }

@@ -43,7 +43,8 @@ def free_port():
 
 class Box:
     def __init__(self, folder, graph_url, extra=None, max_calls=4, ring_timeout="5s", without=()):
-        """`extra` adds or overrides keys by section; `without` drops (section, key) pairs."""
+        """`extra` adds or overrides keys by section; `without` drops (section, key) pairs,
+        or a whole section for (section, None)."""
         self.folder = str(folder)
         os.makedirs(self.folder, exist_ok=True)
         self.port = free_port()
@@ -70,7 +71,10 @@ class Box:
         for section, values in (extra or {}).items():
             sections.setdefault(section, {}).update(values)
         for section, key in without:
-            sections[section].pop(key)
+            if key is None:
+                sections.pop(section)
+            else:
+                sections[section].pop(key)
         with open(self.config_path, "w") as f:
             for section, values in sections.items():
                 f.write(f"[{section}]\n")

@@ -4,7 +4,7 @@ import json
 import time
 
 import meta
-from box import AGENT_EMAIL, AGENT_NAME, AGENT_PASSWORD, Box, free_port, wait_for
+from box import AGENT_EMAIL, AGENT_HASH, AGENT_NAME, AGENT_PASSWORD, Box, free_port, wait_for
 from fake_graph import meta_error
 
 # DESIGN §5: every /api route but login. Placeholders stand for path parameters.
@@ -54,6 +54,27 @@ def test_login_me_and_logout(box):
     assert len(box.query("select * from sessions")) == 1, "only the first login's session is left"
 
 
+def test_an_agent_removed_from_the_config_loses_their_sessions(tmp_path, graph):
+    folder = tmp_path / "restarted"
+    first = Box(folder, graph.url, extra={"agent bo": {"email": "bo@interop.example", "password_hash": AGENT_HASH,
+                                                      "hubspot_owner_id": "4242"}}).start()
+    session = first.login()
+    status, body, _ = first.post_json("/api/login", {"email": "bo@interop.example", "password": AGENT_PASSWORD})
+    assert status == 200 and json.loads(body)["agent"]["hubspot_owner_id"] == "4242"
+    first.stop()
+    second = Box(folder, graph.url, without=[(f"agent {AGENT_NAME}", None)],
+                 extra={"agent bo": {"email": "bo@interop.example", "password_hash": AGENT_HASH,
+                                     "hubspot_owner_id": "5151"}}).start()
+    try:
+        session.box = second
+        assert session.get("/api/me")[0] == 401
+        assert second.query("select name, email, hubspot_owner_id from agents") == [
+            {"name": "bo", "email": "bo@interop.example", "hubspot_owner_id": "5151"}]
+        assert [row["agent"] for row in second.query("select agent from sessions")] == ["bo"]
+    finally:
+        second.stop()
+
+
 def test_wrong_password_and_unknown_email_both_spend_the_kdf(box):
     timings = []
     for email, password in [(AGENT_EMAIL, "wrong"), ("nobody@interop.example", AGENT_PASSWORD)]:
@@ -100,6 +121,10 @@ def test_an_account_is_locked_after_five_failures(box):
     assert error_of(body)["code"] == "too_many_attempts"
     assert "account" in error_of(body)["message"]
     assert 800 < int(headers["Retry-After"]) <= 900
+    metrics = box.metrics()
+    assert metrics['callbox_sign_ins_total{outcome="bad_credentials"}'] == 5
+    assert metrics['callbox_sign_ins_total{outcome="throttled"}'] == 1
+    assert metrics['callbox_sign_ins_total{outcome="ok"}'] == 0
 
 
 def test_an_address_is_held_back_after_twenty_attempts(box):
