@@ -59,7 +59,17 @@ final class WhatsAppMessaging {
                                                 "'message' is \(text.utf16.count) characters; WhatsApp allows \(Self.maxTextLength)"))
             return
         }
-        let contactID = body["contactId"]?.string
+        // HubSpot ids are digits; the widget may pass one as a JSON number or a string.
+        let contactID: String?
+        switch body["contactId"] {
+        case nil, .null?: contactID = nil
+        case let value?:
+            guard let id = value.string ?? value.int64.map({ String($0) }), !id.isEmpty else {
+                responder.respond(ApiResponse.error(400, "bad_contact_id", "'contactId' must be the HubSpot contact id, a string or a number"))
+                return
+            }
+            contactID = id
+        }
         let digits = phone.description
         let agent = request.session.agent.name
         graph.sendMessage(GraphRequest.sendText(number, to: digits, body: text)) { [weak self] result in

@@ -228,6 +228,8 @@ def test_bad_sends_are_400_and_never_reach_graph(box, graph):
         ({"message": "hi"}, "bad_phone"),
         ({"to": "call me", "message": "hi"}, "bad_phone"),
         ({"to": 34600111222, "message": "hi"}, "bad_phone"),
+        ({"to": meta.CALLER, "message": "hi", "contactId": {"id": 1}}, "bad_contact_id"),
+        ({"to": meta.CALLER, "message": "hi", "contactId": ""}, "bad_contact_id"),
     ]
     for payload, code in cases:
         status, body, _ = session.post("/api/whatsapp/send", payload)
@@ -235,8 +237,9 @@ def test_bad_sends_are_400_and_never_reach_graph(box, graph):
     status, body, _ = session.request("POST", "/api/whatsapp/send", None)
     assert status == 400 and body["error"]["code"] == "bad_json"
     assert [r for r in graph.requests if r.path.endswith("/messages")] == []
-    status, body, _ = session.post("/api/whatsapp/send", {"to": "0034600111222", "message": "a" * 4096})
+    status, body, _ = session.post("/api/whatsapp/send", {"to": "0034600111222", "message": "a" * 4096, "contactId": 77})
     assert status == 200, body
+    assert box.query("select hubspot_contact_id from comms_log") == [{"hubspot_contact_id": "77"}]
     assert graph.requests[-1].json["to"] == "34600111222"
 
 
