@@ -14,8 +14,6 @@ final class AgentAuthentication {
     /// The idle expiry is pushed forward only when it moves by more than this, so a busy
     /// widget costs one database write per quarter hour, not one per request.
     static let renewalStep = TimeSpan.minutes(15)
-    /// Expired sessions are deleted this often.
-    static let pruneInterval = TimeSpan.hours(1)
     /// Spent on an email that is no agent's, so the answer takes as long as a real check and
     /// does not tell which emails exist. The hash of a random password nobody knows, with
     /// `PasswordHasher`'s cost.
@@ -49,20 +47,6 @@ final class AgentAuthentication {
             AgentSessions.Agent(name: $0.name, email: $0.email, hubspotOwnerID: $0.hubspotOwnerID)
         }
         try journal.agentSessions.syncAgents(agents.sorted { $0.name < $1.name }, at: now())
-    }
-
-    /// Deletes expired sessions now and every `pruneInterval` after.
-    func prunePeriodically(on loop: EventLoop) {
-        do {
-            let pruned = try journal.agentSessions.pruneExpired(at: now())
-            if pruned > 0 { log.info("expired sessions deleted", ["count": "\(pruned)"]) }
-        } catch {
-            log.error("session prune failed", ["error": "\(error)"])
-        }
-        loop.schedule(afterMilliseconds: Self.pruneInterval.milliseconds) { [weak self, weak loop] in
-            guard let self, let loop else { return }
-            self.prunePeriodically(on: loop)
-        }
     }
 
     // MARK: the session gate

@@ -12,7 +12,7 @@ public final class Appliance {
     /// this often even when no new webhook arrives.
     static let inboxRescanMilliseconds: Int64 = 5_000
     /// Meta redelivers for up to 7 days; dedup keys and statuses still waiting for their
-    /// message are pruned once an hour past that.
+    /// message are pruned once an hour past that, with agents' expired sessions.
     static let journalPruneMilliseconds: Int64 = 3_600_000
     /// On SIGTERM, Graph requests in flight get this long to finish before the box exits.
     static let shutdownGraceMilliseconds: Int64 = 5_000
@@ -134,7 +134,6 @@ public final class Appliance {
         inbox.rescan()
         scheduleHousekeeping()
         pruneJournal()
-        agents.prunePeriodically(on: loop)
         log.notice("Callbox listening", ["name": config.box.name, "listen": "\(http.listen.host):\(server?.port ?? 0)",
                                          "tls": http.tls == nil ? "off" : "on",
                                          "graph": sandbox == nil ? "meta" : "sandbox", "config": config.source])
@@ -180,7 +179,10 @@ public final class Appliance {
         do {
             let keys = try journal.eventKeys.prune(now: now)
             let statuses = try journal.comms.pruneStatusBacklog(receivedBefore: now - EventKeys.retention)
-            if keys + statuses > 0 { log.info("journal pruned", ["event_keys": "\(keys)", "held_statuses": "\(statuses)"]) }
+            let sessions = try journal.agentSessions.pruneExpired(at: now)
+            if keys + statuses + sessions > 0 {
+                log.info("journal pruned", ["event_keys": "\(keys)", "held_statuses": "\(statuses)", "expired_sessions": "\(sessions)"])
+            }
         } catch {
             log.error("journal pruning failed; retried next hour", ["error": "\(error)"])
         }
