@@ -25,7 +25,7 @@ final class AgentAuthentication {
     private let passwords: PasswordCheck
     private let now: () -> Instant
     private let log = Logger("agents")
-    private(set) var throttle: LoginThrottle
+    private var throttle: LoginThrottle
     /// Told each sign-in's outcome (one of `signInOutcomes`), for `/metrics`.
     var onSignIn: ((String) -> Void)?
 
