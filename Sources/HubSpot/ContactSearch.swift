@@ -5,9 +5,10 @@ import Runtime
 ///
 /// Filter groups are ORed and the filters inside a group ANDed, so each (property, written
 /// form) pair is a group of one `EQ` filter, and HubSpot's group limit bounds how many pairs
-/// one request can ask about. The pairs go most likely first — E.164 and bare digits on both
-/// properties, then the `00` form on `phone`, the field people type into by hand — and the
-/// rest is left out rather than spent on a second request against search's low rate limit.
+/// one request can ask about. The pairs go most likely first (form by form, each on `phone`
+/// then `mobilephone`), split into as many searches as the limit needs; they
+/// are sent one after the other and the first that finds someone ends the lookup, so a
+/// number stored in a common way costs one request against search's low rate limit.
 public struct ContactSearch: Sendable {
     public static let path = "/crm/v3/objects/contacts/search"
     /// The standard phone properties; both hold the stored string as typed (spec §9.4).
@@ -30,11 +31,18 @@ public struct ContactSearch: Sendable {
     /// What this search asks for, one filter group each.
     public let conditions: [Condition]
 
-    /// nil unless `digits` is a normalised number (digits only).
-    public init?(digits: String) {
+    /// The searches for a normalised number, in the order to send them; nil unless `digits`
+    /// is digits only.
+    public static func searches(forDigits digits: String) -> [ContactSearch]? {
         guard let forms = PhoneWrittenForms.forms(ofDigits: digits) else { return nil }
-        let pairs = forms.flatMap { form in Self.phoneProperties.map { Condition(property: $0, value: form) } }
-        conditions = Array(pairs.prefix(Self.maxFilterGroups))
+        let pairs = forms.flatMap { form in phoneProperties.map { Condition(property: $0, value: form) } }
+        return stride(from: 0, to: pairs.count, by: maxFilterGroups).map {
+            ContactSearch(conditions: Array(pairs[$0..<min($0 + maxFilterGroups, pairs.count)]))
+        }
+    }
+
+    private init(conditions: [Condition]) {
+        self.conditions = conditions
     }
 
     public var body: JSONValue {

@@ -12,12 +12,26 @@ public final class HubSpotContacts {
     /// The contact whose `phone` or `mobilephone` holds a common written form of `digits`
     /// (a normalised number), nil when none does.
     public func find(phoneDigits digits: String, completion: @escaping (Result<ContactMatch?, HubSpotError>) -> Void) {
-        guard let search = ContactSearch(digits: digits) else {
+        guard let searches = ContactSearch.searches(forDigits: digits) else {
             completion(.failure(HubSpotError(kind: .rejected, httpStatus: 0, message: "'\(digits.prefix(40))' is not a normalised phone number")))
             return
         }
+        run(searches[...], completion: completion)
+    }
+
+    /// Sends the searches in order until one finds a contact.
+    private func run(_ searches: ArraySlice<ContactSearch>, completion: @escaping (Result<ContactMatch?, HubSpotError>) -> Void) {
+        guard let search = searches.first else {
+            completion(.success(nil))
+            return
+        }
         api.send("POST", ContactSearch.path, body: search.body) { result in
-            completion(result.flatMap { answer in Result { () throws(HubSpotError) in try ContactSearch.match(in: answer) } })
+            switch result.flatMap({ answer in Result { () throws(HubSpotError) in try ContactSearch.match(in: answer) } }) {
+            case .success(nil):
+                self.run(searches.dropFirst(), completion: completion)
+            case let outcome:
+                completion(outcome)
+            }
         }
     }
 

@@ -20,6 +20,18 @@ private final class HeldTransport: HubSpotTransport {
         pending.removeFirst()(.success(HTTPClientResponse(status: status, body: Array(json.utf8))))
     }
 
+    /// The oldest waiting lookup finds nobody in any of its searches (a number takes more
+    /// than one, `ContactSearch`); each follow-up search joins the end of the queue.
+    func answerNobody() {
+        var next = pending.removeFirst()
+        while true {
+            let count = sent.count
+            next(.success(HTTPClientResponse(status: 200, body: Array(nobody.utf8))))
+            guard sent.count > count else { return }
+            next = pending.removeLast()
+        }
+    }
+
     /// The digits a sent search asked about (its first filter's value).
     func searchedNumber(_ index: Int) -> String? {
         (try? JSONParser.parse(sent[index].body))?["filterGroups"]?[0]?["filters"]?[0]?["value"]?.string
@@ -61,7 +73,7 @@ private let nobody = #"{"results":[]}"#
         transport.answer(200, ana)
         let match = ContactLookup.match(ContactMatch(id: "1001", name: "Ana", ownerID: "77"))
         #expect(results == [match, match, match])
-        transport.answer(200, nobody)
+        transport.answerNobody()
         #expect(results.last == .noMatch)
     }
 
@@ -70,7 +82,7 @@ private let nobody = #"{"results":[]}"#
         directory.lookup(number("34600111222")) { _ in }
         transport.answer(200, ana)
         directory.lookup(number("34600999888")) { _ in }
-        transport.answer(200, nobody)
+        transport.answerNobody()
         clock.now += ContactDirectory.missTTLMilliseconds - 1
         var cached: [ContactLookup] = []
         directory.lookup(number("34600111222")) { cached.append($0) }
@@ -106,7 +118,7 @@ private let nobody = #"{"results":[]}"#
         let (directory, transport, clock) = directory(capacity: 3)
         for index in 0..<5 {
             directory.lookup(number("3460011122\(index)")) { _ in }
-            transport.answer(200, nobody)
+            transport.answerNobody()
             clock.now += 10
             #expect(directory.cachedCount <= 3)
         }

@@ -23,19 +23,38 @@ import Testing
         #expect(PhoneWrittenForms.forms(ofDigits: "3460011122٣") == nil)
     }
 
-    @Test func bodyIsOneEQFilterPerGroupWithinHubSpotsLimits() throws {
-        let search = try #require(ContactSearch(digits: "34600111222"))
-        let body = search.body
-        let groups = try #require(body["filterGroups"]?.array)
-        #expect(groups.count <= ContactSearch.maxFilterGroups)
-        let filters = groups.map { $0["filters"]?.array ?? [] }
-        #expect(filters.allSatisfy { $0.count == 1 })
-        #expect(filters.reduce(0) { $0 + $1.count } <= ContactSearch.maxFilters)
-        let asked = filters.map { "\($0[0]["propertyName"]?.string ?? "?") \($0[0]["operator"]?.string ?? "?") \($0[0]["value"]?.string ?? "?")" }
-        #expect(asked == ["phone EQ +34600111222", "mobilephone EQ +34600111222", "phone EQ 34600111222",
-                          "mobilephone EQ 34600111222", "phone EQ 0034600111222"])
-        #expect(body["properties"]?.array?.compactMap(\.string) == ["firstname", "lastname", "phone", "mobilephone", "hubspot_owner_id"])
-        #expect(body["limit"]?.int64 == Int64(ContactSearch.resultLimit))
+    @Test func searchesAreOneEQFilterPerGroupWithinHubSpotsLimits() throws {
+        let searches = try #require(ContactSearch.searches(forDigits: "34600111222"))
+        var asked: [[String]] = []
+        for search in searches {
+            let body = search.body
+            let groups = try #require(body["filterGroups"]?.array)
+            #expect(groups.count <= ContactSearch.maxFilterGroups)
+            let filters = groups.map { $0["filters"]?.array ?? [] }
+            #expect(filters.allSatisfy { $0.count == 1 && $0.count <= ContactSearch.maxFiltersPerGroup })
+            #expect(filters.reduce(0) { $0 + $1.count } <= ContactSearch.maxFilters)
+            asked.append(filters.map { "\($0[0]["propertyName"]?.string ?? "?") \($0[0]["operator"]?.string ?? "?") \($0[0]["value"]?.string ?? "?")" })
+            #expect(body["properties"]?.array?.compactMap(\.string) == ["firstname", "lastname", "phone", "mobilephone", "hubspot_owner_id"])
+            #expect(body["limit"]?.int64 == Int64(ContactSearch.resultLimit))
+        }
+        #expect(asked == [["phone EQ +34600111222", "mobilephone EQ +34600111222", "phone EQ 34600111222",
+                           "mobilephone EQ 34600111222", "phone EQ 0034600111222"],
+                          ["mobilephone EQ 0034600111222"]])
+        #expect(ContactSearch.searches(forDigits: "34 600") == nil)
+    }
+
+    @Test func theNextSearchIsSentOnlyWhenTheFirstFindsNobody() throws {
+        let (found, oneRequest) = find("34600111222", answer(#"{"results":[{"id":"8","properties":{}}]}"#))
+        #expect(try found?.get()?.id == "8")
+        #expect(oneRequest.sent.count == 1)
+        let transport = ScriptedTransport([answer(#"{"results":[]}"#), answer(#"{"results":[{"id":"9","properties":{}}]}"#)])
+        let contacts = HubSpotContacts(api: HubSpotAPI(transport: transport, baseURL: "https://api.example", accessToken: "pat-1"))
+        var result: Result<ContactMatch?, HubSpotError>?
+        contacts.find(phoneDigits: "34600111222") { result = $0 }
+        #expect(try result?.get()?.id == "9")
+        #expect(transport.sent.count == 2)
+        let second = try JSONParser.parse(transport.sent[1].body)
+        #expect(second["filterGroups"]?[0]?["filters"]?[0]?["value"]?.string == "0034600111222")
     }
 
     @Test func postsTheSearchAndReadsTheContact() throws {
@@ -49,9 +68,14 @@ import Testing
         #expect(request.url == "https://api.example/crm/v3/objects/contacts/search")
     }
 
-    @Test func noResultsIsNoMatch() throws {
-        let (result, _) = find("34600111222", answer(#"{"total":0,"results":[]}"#))
+    @Test func noResultsInEverySearchIsNoMatch() throws {
+        let empty = answer(#"{"total":0,"results":[]}"#)
+        let transport = ScriptedTransport([empty, empty])
+        let contacts = HubSpotContacts(api: HubSpotAPI(transport: transport, baseURL: "https://api.example", accessToken: "pat-1"))
+        var result: Result<ContactMatch?, HubSpotError>?
+        contacts.find(phoneDigits: "34600111222") { result = $0 }
         #expect(try result?.get() == .some(nil))
+        #expect(transport.sent.count == 2)
     }
 
     @Test func severalMatchesPickTheLowestIdWhateverTheOrder() throws {

@@ -25,7 +25,7 @@ def free_port():
 
 
 class Box:
-    def __init__(self, folder, graph_url, extra=None, max_calls=4, ring_timeout="5s"):
+    def __init__(self, folder, graph_url, extra=None, max_calls=4, ring_timeout="5s", hubspot_token=None):
         self.folder = str(folder)
         os.makedirs(self.folder, exist_ok=True)
         self.port = free_port()
@@ -36,6 +36,8 @@ class Box:
             f.write(f"whatsapp_access_token = {ACCESS_TOKEN}\n"
                     f"whatsapp_app_secret = {APP_SECRET}\n"
                     f"whatsapp_verify_token = {VERIFY_TOKEN}\n")
+            if hubspot_token:
+                f.write(f"hubspot_access_token = {hubspot_token}\n")
         os.chmod(secrets_path, 0o600)
         sections = {
             "box": {"name": "interop", "data_dir": "data", "max_calls": str(max_calls),
