@@ -12,8 +12,9 @@ public final class Appliance {
     /// Deliveries left pending (a failed commit, a `callbox journal reprocess`) are picked up
     /// this often even when no new webhook arrives.
     static let inboxRescanMilliseconds: Int64 = 5_000
-    /// Meta redelivers for up to 7 days; dedup keys are pruned once an hour past that.
-    static let eventKeyPruneMilliseconds: Int64 = 3_600_000
+    /// Meta redelivers for up to 7 days; dedup keys and statuses still waiting for their
+    /// message are pruned once an hour past that.
+    static let journalPruneMilliseconds: Int64 = 3_600_000
     /// On SIGTERM, Graph requests in flight get this long to finish before the box exits.
     static let shutdownGraceMilliseconds: Int64 = 5_000
 
@@ -129,6 +130,7 @@ public final class Appliance {
         loop.addPreparation { [weak self] in self?.intake.commitBatch() }
         inbox.rescan()
         scheduleHousekeeping()
+        pruneJournal()
         log.notice("Callbox listening", ["name": config.box.name, "listen": "\(http.listen.host):\(server?.port ?? 0)",
                                          "tls": http.tls == nil ? "off" : "on",
                                          "graph": sandbox == nil ? "meta" : "sandbox", "config": config.source])
@@ -164,6 +166,21 @@ public final class Appliance {
             self.inbox.rescan()
             self.scheduleHousekeeping()
         }
+    }
+
+    /// Forgets what Meta can no longer redeliver: dedup keys, and statuses whose message
+    /// never arrived (whatsapp-cloud-api.md §1.3: retries stop after 7 days).
+    private func pruneJournal() {
+        guard !stopping else { return }
+        let now = Instant(unixMilliseconds: WallClock.milliseconds())
+        do {
+            let keys = try journal.eventKeys.prune(now: now)
+            let statuses = try journal.comms.pruneStatusBacklog(receivedBefore: now - EventKeys.retention)
+            if keys + statuses > 0 { log.info("journal pruned", ["event_keys": "\(keys)", "held_statuses": "\(statuses)"]) }
+        } catch {
+            log.error("journal pruning failed; retried next hour", ["error": "\(error)"])
+        }
+        loop.schedule(afterMilliseconds: Self.journalPruneMilliseconds) { [weak self] in self?.pruneJournal() }
     }
 
     // MARK: routes
