@@ -6,12 +6,13 @@ alone for owner_first while signed in (reason owner_first), and fallback's hands
 staying quiet while an agent is signed in. RingPlanTests covers both as a table.
 """
 import os
+import subprocess
 import time
 
 import pytest
 
 import meta
-from box import wait_for
+from box import BINARY, wait_for
 from fake_hubspot import FakeHubSpot
 
 TOKEN = "test-hubspot-token"
@@ -67,6 +68,9 @@ def test_a_call_from_a_contact_owned_by_an_agent_names_the_owner_and_why(crm_box
     assert ("phone", "+" + meta.CALLER) in values and ("mobilephone", meta.CALLER) in values
     assert "hubspot_owner_id" in search["properties"]
     assert hubspot.problems == []
+    shown = subprocess.run([BINARY, "journal", "--config", box.config_path, "call", "wacid.ROUTED0001"],
+                           capture_output=True, text=True, timeout=30).stdout
+    assert f"ringing → ringing  on routed  (owner_not_signed_in(agent=ana); everyone now, handset now; contact {contact})" in shown
 
 
 def test_a_contact_owned_by_someone_else_or_nobody_rings_everyone(crm_box, hubspot, graph):
