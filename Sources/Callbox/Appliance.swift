@@ -77,8 +77,9 @@ public final class Appliance {
             hubspot = HubSpotAPI(transport: HTTPClient(loop: loop), baseURL: config.hubspot.apiURL.description, accessToken: token.revealed)
         }
         contacts = ContactDirectory(contacts: hubspot.map { HubSpotContacts(api: $0) })
-        router = IncomingCallRouter(directory: contacts, agents: config.agents, routing: config.routing, journal: journal,
-                                    calls: calls, loop: loop)
+        router = IncomingCallRouter(directory: contacts, agentsByOwner: IncomingCallRouter.agentsByOwner(config.agents),
+                                    ownerFirst: config.routing.ownerFirst, handset: config.routing.handset,
+                                    journal: journal, calls: calls, loop: loop)
         calls.router = router
         intake = WebhookIntake(journal: journal, appSecret: secrets.whatsappAppSecret.revealed,
                                verifyToken: secrets.whatsappVerifyToken.revealed, metrics: metrics)

@@ -17,7 +17,8 @@ final class IncomingCallRouter {
     private let directory: ContactDirectory
     /// `hubspot_owner_id` → `[agent NAME]`; the first agent in the file wins a shared id.
     private let agentsByOwner: [String: String]
-    private let routing: RoutingSettings
+    private let ownerFirst: TimeSpan
+    private let handsetRouting: HandsetRouting
     private let journal: Journal
     private let loop: EventLoop
     private unowned let calls: CallController
@@ -32,18 +33,26 @@ final class IncomingCallRouter {
     private(set) var schedules: [CallHandle: RingSchedule] = [:]
     private let log = Logger("routing")
 
-    init(directory: ContactDirectory, agents: [AgentSettings], routing: RoutingSettings, journal: Journal,
-         calls: CallController, loop: EventLoop) {
+    /// - Parameters:
+    ///   - ownerFirst: `[routing] owner_first`; `handset`: `[routing] handset`.
+    init(directory: ContactDirectory, agentsByOwner: [String: String], ownerFirst: TimeSpan, handset: HandsetRouting,
+         journal: Journal, calls: CallController, loop: EventLoop) {
         self.directory = directory
+        self.agentsByOwner = agentsByOwner
+        self.ownerFirst = ownerFirst
+        handsetRouting = handset
+        self.journal = journal
+        self.calls = calls
+        self.loop = loop
+    }
+
+    /// `hubspot_owner_id` → agent name for the configured agents.
+    static func agentsByOwner(_ agents: [AgentSettings]) -> [String: String] {
         var owners: [String: String] = [:]
         for agent in agents {
             if let owner = agent.hubspotOwnerID, owners[owner] == nil { owners[owner] = agent.name }
         }
-        agentsByOwner = owners
-        self.routing = routing
-        self.journal = journal
-        self.calls = calls
-        self.loop = loop
+        return owners
     }
 
     /// The call started ringing (the state machine's `.ring`, also after a restart).
@@ -87,8 +96,7 @@ final class IncomingCallRouter {
     private func route(_ call: CallHandle, owner: CallerOwner, contact: ContactMatch?) {
         if let timer = waiting.removeValue(forKey: call) ?? nil { loop.cancel(timer) }
         guard let slot = calls.table.slot(call), case .ringing = slot.state, let key = calls.key(of: call) else { return }
-        let plan = RingPlan.decide(owner: owner, signedIn: signedInAgents(), handset: routing.handset,
-                                   ownerFirst: routing.ownerFirst)
+        let plan = RingPlan.decide(owner: owner, signedIn: signedInAgents(), handset: handsetRouting, ownerFirst: ownerFirst)
         let now = Instant(unixMilliseconds: WallClock.milliseconds())
         schedules[call] = RingSchedule(plan: plan, decidedAt: now, contactID: contact?.id)
         let detail = "\(plan.reason); \(plan)" + (contact.map { "; contact \($0.id)" } ?? "")
