@@ -12,8 +12,9 @@ public final class Appliance {
     /// Deliveries left pending (a failed commit, a `callbox journal reprocess`) are picked up
     /// this often even when no new webhook arrives.
     static let inboxRescanMilliseconds: Int64 = 5_000
-    /// Meta redelivers for up to 7 days; dedup keys are pruned once an hour past that.
-    static let eventKeyPruneMilliseconds: Int64 = 3_600_000
+    /// Meta redelivers for up to 7 days; dedup keys and statuses still waiting for their
+    /// message are pruned once an hour past that, with agents' expired sessions.
+    static let journalPruneMilliseconds: Int64 = 3_600_000
     /// On SIGTERM, Graph requests in flight get this long to finish before the box exits.
     static let shutdownGraceMilliseconds: Int64 = 5_000
 
@@ -27,9 +28,15 @@ public final class Appliance {
     private let graph: GraphClient
     private let sandbox: SandboxGraph?
     private let calls: CallController
+    /// Who a phone number is in HubSpot; "no match" for everyone without a HubSpot token.
+    private let contacts: ContactDirectory
+    private let router: IncomingCallRouter
     private let intake: WebhookIntake
     private let inbox: InboxProcessor
     private var devCalls: DevCallControl?
+    private let agents: AgentAuthentication
+    private let messaging: WhatsAppMessaging
+    private let api: ApiRouter
     private let media: MediaEngine
     /// HubSpot's CRM API and the worker delivering the outbox to it; nil when no
     /// `hubspot_access_token` is configured.
@@ -75,24 +82,69 @@ public final class Appliance {
 
         let policy = CallPolicy(maxCalls: config.box.maxCalls, ringTimeout: config.routing.ringTimeout)
         calls = CallController(policy: policy, journal: journal, graph: graph, number: number, loop: loop)
-        intake = WebhookIntake(journal: journal, appSecret: secrets.whatsappAppSecret.revealed,
-                               verifyToken: secrets.whatsappVerifyToken.revealed, metrics: metrics)
-        inbox = InboxProcessor(journal: journal, calls: calls, phoneNumberID: number.phoneNumberID, loop: loop, metrics: metrics)
+        var hubspot: HubSpotAPI?
         if let token = secrets.hubspotAccessToken {
             let client = HTTPClient(loop: loop)
-            let api = HubSpotAPI(transport: client, baseURL: config.hubspot.apiURL.description, accessToken: token.revealed)
+            hubSpotClient = client
+            hubspot = HubSpotAPI(transport: client, baseURL: config.hubspot.apiURL.description, accessToken: token.revealed)
+        } else {
+            hubSpotClient = nil
+        }
+        self.hubSpot = hubspot
+        contacts = ContactDirectory(contacts: hubspot.map { HubSpotContacts(api: $0) })
+        router = IncomingCallRouter(directory: contacts, agentsByOwner: IncomingCallRouter.agentsByOwner(config.agents),
+                                    ownerFirst: config.routing.ownerFirst, handset: config.routing.handset,
+                                    journal: journal, calls: calls, loop: loop)
+        calls.router = router
+        intake = WebhookIntake(journal: journal, appSecret: secrets.whatsappAppSecret.revealed,
+                               verifyToken: secrets.whatsappVerifyToken.revealed, metrics: metrics)
+        // Without a phone_number_id (a number not registered yet) nothing can be sent, and
+        // deliveries are not filtered by a number the box does not know.
+        let sendingNumber = config.whatsapp.phoneNumberID != nil || sandbox != nil ? number : nil
+        inbox = InboxProcessor(journal: journal, calls: calls, phoneNumberID: sendingNumber?.phoneNumberID, loop: loop, metrics: metrics)
+        agents = AgentAuthentication(journal: journal, agents: config.agents, secureCookie: config.http.tls != nil, loop: loop)
+        try agents.syncAgents()
+        messaging = WhatsAppMessaging(journal: journal, graph: graph, number: sendingNumber)
+        api = ApiRouter(authentication: agents) { [agents, messaging] endpoint in
+            switch endpoint {
+            case .login: .open(agents.login)
+            case .logout: .agent(agents.logout)
+            case .me: .agent(agents.me)
+            case .whatsappSend: .agent(messaging.send)
+            case .comms: .agent(messaging.conversation)
+            }
+        }
+        let linker = CommsContactLinker(directory: contacts, journal: journal)
+        inbox.onMessageStored = { linker.link(wamid: $0, phone: $1) }
+        messaging.onSentWithoutContact = { linker.link(wamid: $0, phone: $1) }
+        // A live session is what "signed in" means until the widget's event stream (issue 5)
+        // can say who is actually watching.
+        router.signedInAgents = { [journal, log] in
+            do {
+                return try journal.agentSessions.signedInAgents(at: Instant(unixMilliseconds: WallClock.milliseconds()))
+            } catch {
+                log.error("cannot read sessions; ringing as if nobody were signed in", ["error": "\(error)"])
+                return []
+            }
+        }
+        if let hubspot {
             let hubSpotLog = HubSpotLog(journal: journal, agentOwnerIDs: config.agents.map(\.hubspotOwnerID),
                                         logMessages: config.hubspot.logMessages)
             calls.hubSpotLog = hubSpotLog
             inbox.hubSpotLog = hubSpotLog
+            messaging.hubSpotLog = hubSpotLog
             self.hubSpotLog = hubSpotLog
-            hubSpotClient = client
-            hubSpot = api
-            outboxWorker = OutboxWorker(journal: journal, writer: CRMWriter(api: api), loop: loop, metrics: metrics)
+            let worker = OutboxWorker(journal: journal, writer: CRMWriter(api: hubspot), loop: loop, metrics: metrics)
+            worker.resolveContact = { [contacts] phone, completion in
+                guard let number = PhoneNumber(phone) else {
+                    completion(.success(OutboxWorker.ResolvedContact(contactID: nil, ownerID: nil)))
+                    return
+                }
+                contacts.lookup(number) { completion(OutboxWorker.ResolvedContact.from($0)) }
+            }
+            outboxWorker = worker
         } else {
             hubSpotLog = nil
-            hubSpotClient = nil
-            hubSpot = nil
             outboxWorker = nil
         }
         let certificate = try DtlsCertificate.loadOrCreate(directory: config.box.dataDirectory)
@@ -103,10 +155,11 @@ public final class Appliance {
         media = MediaEngine(certificate: certificate, addresses: addresses, loop: loop) { mediaEvents?($0) }
         let business = PhoneNumber(config.whatsapp.businessNumber ?? SandboxGraph.defaultBusinessNumber)
         if let board = config.board, let business {
-            let controller = try HandsetController(board: board, routing: config.routing.handset, business: business,
+            let controller = try HandsetController(board: board, business: business,
                                                    calls: calls, journal: journal, media: media, loop: loop)
             handset = controller
             calls.handset = controller
+            router.handset = controller
         }
         mediaEvents = { [weak self] event in
             self?.handset?.mediaEvent(event)
@@ -144,6 +197,7 @@ public final class Appliance {
             log.notice("HubSpot is not configured (no hubspot_access_token secret): calls and messages are not logged to HubSpot")
         }
         scheduleHousekeeping()
+        pruneJournal()
         log.notice("Callbox listening", ["name": config.box.name, "listen": "\(http.listen.host):\(server?.port ?? 0)",
                                          "tls": http.tls == nil ? "off" : "on",
                                          "graph": sandbox == nil ? "meta" : "sandbox", "config": config.source])
@@ -183,6 +237,24 @@ public final class Appliance {
         }
     }
 
+    /// Forgets what Meta can no longer redeliver: dedup keys, and statuses whose message
+    /// never arrived (whatsapp-cloud-api.md §1.3: retries stop after 7 days).
+    private func pruneJournal() {
+        guard !stopping else { return }
+        let now = Instant(unixMilliseconds: WallClock.milliseconds())
+        do {
+            let keys = try journal.eventKeys.prune(now: now)
+            let statuses = try journal.comms.pruneStatusBacklog(receivedBefore: now - EventKeys.retention)
+            let sessions = try journal.agentSessions.pruneExpired(at: now)
+            if keys + statuses + sessions > 0 {
+                log.info("journal pruned", ["event_keys": "\(keys)", "held_statuses": "\(statuses)", "expired_sessions": "\(sessions)"])
+            }
+        } catch {
+            log.error("journal pruning failed; retried next hour", ["error": "\(error)"])
+        }
+        loop.schedule(afterMilliseconds: Self.journalPruneMilliseconds) { [weak self] in self?.pruneJournal() }
+    }
+
     // MARK: routes
 
     private func route(_ request: HTTPRequest, _ responder: HTTPResponder) {
@@ -196,6 +268,8 @@ public final class Appliance {
         case ("GET", "/metrics"):
             responder.respond(HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
                                            body: Array(metrics.render().utf8)))
+        case (_, let path) where path.hasPrefix("/api/"):
+            api.route(request, responder)
         case ("GET", "/dev/sandbox") where sandbox != nil:
             responder.respond(.json(200, JSONWriter.encode(["requests": .array(sandbox?.recent ?? [])])))
         case ("POST", "/dev/sandbox/incoming-call") where sandbox != nil:
@@ -257,6 +331,9 @@ public final class Appliance {
         let graphRequests = metrics.counter("callbox_graph_requests_total", "Graph API requests by outcome.", labels: ["outcome"])
         for outcome in GraphClient.metricOutcomes { graphRequests.increment(outcome, by: 0) }
         graph.onOutcome = { graphRequests.increment($0) }
+        let signIns = metrics.counter("callbox_sign_ins_total", "Agents' sign-in attempts by outcome.", labels: ["outcome"])
+        for outcome in AgentAuthentication.signInOutcomes { signIns.increment(outcome, by: 0) }
+        agents.onSignIn = { signIns.increment($0) }
         metrics.histogram("callbox_journal_commit_seconds", "Time to commit a journal transaction (fsync included).") { [journal] in
             let histogram = journal.commitLatency
             return HistogramSnapshot(upperBounds: CommitLatencyHistogram.upperBoundsMilliseconds.map { $0 / 1_000 },

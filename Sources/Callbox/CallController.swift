@@ -41,6 +41,8 @@ final class CallController {
     weak var handset: CallMediaHandler?
     /// Queues each call record's HubSpot engagement; nil when HubSpot is not configured.
     var hubSpotLog: HubSpotLog?
+    /// Decides who a ringing call rings, and rings the handset when its plan says.
+    weak var router: IncomingCallRouter?
 
     private struct TimerSlot: Hashable {
         var call: CallHandle
@@ -252,9 +254,10 @@ final class CallController {
             if let id = timers.removeValue(forKey: TimerSlot(call: handle, kind: kind)) { loop.cancel(id) }
         case let .ring(handle):
             log.info("ringing", ["call": keys[handle] ?? "\(handle)"])
-            handset?.ring(handle)
+            router?.ring(handle)
         case let .stopRinging(handle):
             log.info("ringing stopped", ["call": keys[handle] ?? "\(handle)"])
+            router?.stopRinging(handle)
             handset?.stopRinging(handle)
         case let .startMedia(handle):
             startMedia(handle)
@@ -274,6 +277,7 @@ final class CallController {
     }
 
     private func forget(_ handle: CallHandle) {
+        router?.stopRinging(handle)
         keys[handle] = nil
         for slot in timers.keys where slot.call == handle {
             if let id = timers.removeValue(forKey: slot) { loop.cancel(id) }

@@ -48,7 +48,8 @@ final class HubSpotLog {
         guard logMessages else { return }
         let text = record.body ?? record.caption ?? "WhatsApp \(record.type) message"
         let message = WhatsAppCommunication(wamid: record.wamid, direction: direction, remoteNumber: record.phone ?? record.contactKey,
-                                            text: text, sentAtMilliseconds: record.sentAt.unixMilliseconds)
+                                            text: text, sentAtMilliseconds: record.sentAt.unixMilliseconds,
+                                            contactID: record.hubspotContactID)
         try enqueue(.communication(message), at: now)
     }
 

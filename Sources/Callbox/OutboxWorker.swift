@@ -26,14 +26,34 @@ final class OutboxWorker {
     static let rescanMilliseconds: Int64 = 5_000
 
     /// Who the WhatsApp user is in HubSpot: the contact to associate with and its owner.
-    /// Takes the number as digits without `+`.
-    typealias ContactResolver = (_ phone: String, _ completion: @escaping (_ contactID: String?, _ ownerID: String?) -> Void) -> Void
+    /// Takes the number as digits without `+`. A failure (HubSpot could not say) fails the
+    /// attempt, to be retried, rather than logging the engagement without its contact.
+    typealias ContactResolver = (_ phone: String, _ completion: @escaping (Result<ResolvedContact, HubSpotError>) -> Void) -> Void
+
+    struct ResolvedContact: Equatable {
+        /// Nil: no contact has this number; the engagement is created unassociated.
+        var contactID: String?
+        var ownerID: String?
+
+        /// The contact directory's answer in the worker's terms.
+        static func from(_ lookup: ContactLookup) -> Result<ResolvedContact, HubSpotError> {
+            switch lookup {
+            case let .match(contact): return .success(ResolvedContact(contactID: contact.id, ownerID: contact.ownerID))
+            case .noMatch: return .success(ResolvedContact(contactID: nil, ownerID: nil))
+            case let .unavailable(reason):
+                // Nothing was written, so the retry need not look anything up.
+                var error = HubSpotError(kind: .transport, httpStatus: 0, message: "contact lookup unavailable: \(reason)")
+                error.reachedHubSpot = false
+                return .failure(error)
+            }
+        }
+    }
 
     private let journal: Journal
     private let writer: CRMWriter
     private let loop: EventLoop
     /// Unset, every engagement is created without a contact.
-    var resolveContact: ContactResolver = { _, completion in completion(nil, nil) }
+    var resolveContact: ContactResolver = { _, completion in completion(.success(ResolvedContact(contactID: nil, ownerID: nil))) }
     private let log = Logger("outbox")
     private var inFlight: Set<Int64> = []
     private var pumpScheduled = false
@@ -139,8 +159,20 @@ final class OutboxWorker {
             deliveries.increment("parked")
             return
         }
-        resolveContact(write.remoteNumber) { [weak self] contactID, ownerID in
+        let resolve: ContactResolver = write.knownContactID.map { known in
+            { _, completion in completion(.success(ResolvedContact(contactID: known, ownerID: nil))) }
+        } ?? resolveContact
+        resolve(write.remoteNumber) { [weak self] resolution in
             guard let self else { return }
+            let contact: ResolvedContact
+            switch resolution {
+            case let .success(resolved): contact = resolved
+            case let .failure(error):
+                self.failed(item, error, createSentAt: nil)
+                return
+            }
+            let contactID = contact.contactID
+            let ownerID = contact.ownerID
             guard item.mayExist else {
                 self.create(item, write, contactID: contactID, ownerID: ownerID)
                 return

@@ -41,6 +41,15 @@ public enum CRMWrite: Equatable, Sendable {
         }
     }
 
+    /// The contact already known for the write (a text sent from a HubSpot record), so the
+    /// number need not be matched.
+    public var knownContactID: String? {
+        switch self {
+        case .call: nil
+        case let .communication(message): message.contactID
+        }
+    }
+
     /// The WhatsApp user's number: the contact the write is associated with.
     public var remoteNumber: String {
         switch self {

@@ -15,13 +15,17 @@ public struct WhatsAppCommunication: Equatable, Sendable {
     public var text: String
     /// When the message was sent (Unix ms).
     public var sentAtMilliseconds: Int64
+    /// The contact the agent sent it to from HubSpot, when known; else it is matched by phone.
+    public var contactID: String?
 
-    public init(wamid: String, direction: Direction, remoteNumber: String, text: String, sentAtMilliseconds: Int64) {
+    public init(wamid: String, direction: Direction, remoteNumber: String, text: String, sentAtMilliseconds: Int64,
+                contactID: String? = nil) {
         self.wamid = wamid
         self.direction = direction
         self.remoteNumber = remoteNumber
         self.text = text
         self.sentAtMilliseconds = sentAtMilliseconds
+        self.contactID = contactID
     }
 
     /// The message, who it was from or to, and the key's token on its own last line, where
@@ -46,10 +50,13 @@ public struct WhatsAppCommunication: Equatable, Sendable {
     // MARK: outbox payload
 
     public var payload: [UInt8] {
-        JSONWriter.encode([
-            "wamid": .string(wamid), "direction": .string(direction.rawValue), "remote_number": .string(remoteNumber),
-            "text": .string(text), "sent_at_ms": .integer(sentAtMilliseconds),
-        ])
+        var members: [JSONMember] = [
+            JSONMember("wamid", .string(wamid)), JSONMember("direction", .string(direction.rawValue)),
+            JSONMember("remote_number", .string(remoteNumber)), JSONMember("text", .string(text)),
+            JSONMember("sent_at_ms", .integer(sentAtMilliseconds)),
+        ]
+        if let contactID { members.append(JSONMember("contact_id", .string(contactID))) }
+        return JSONWriter.encode(.object(members))
     }
 
     public init(payload: [UInt8]) throws(CRMPayloadError) {
@@ -61,6 +68,7 @@ public struct WhatsAppCommunication: Equatable, Sendable {
               let sentAt = document["sent_at_ms"]?.int64 else {
             throw CRMPayloadError(message: "communication payload lacks a field")
         }
-        self.init(wamid: wamid, direction: direction, remoteNumber: remote, text: text, sentAtMilliseconds: sentAt)
+        self.init(wamid: wamid, direction: direction, remoteNumber: remote, text: text, sentAtMilliseconds: sentAt,
+                  contactID: document["contact_id"]?.string)
     }
 }

@@ -55,6 +55,7 @@ public final class Journal {
     public let comms: CommsLog
     public let permissions: PermissionLedger
     public let outbox: Outbox
+    public let agentSessions: AgentSessions
 
     /// Opens (creating if needed) `directory/callbox.db` and migrates it to the newest schema.
     /// Throws `JournalError`: `.corrupt` for a file that is not a database or is damaged,
@@ -85,6 +86,7 @@ public final class Journal {
         comms = CommsLog(connection: connection)
         permissions = PermissionLedger(connection: connection)
         outbox = Outbox(connection: connection)
+        agentSessions = AgentSessions(connection: connection)
 
         do {
             try Self.configure(connection, options: options, migrateTo: version)

@@ -67,7 +67,7 @@ private final class Harness {
         var asked: [String] = []
         harness.worker.resolveContact = { phone, done in
             asked.append(phone)
-            done("501", "77")
+            done(.success(OutboxWorker.ResolvedContact(contactID: "501", ownerID: "77")))
         }
         harness.worker.start()
         try harness.enqueue(call)
@@ -142,6 +142,21 @@ private final class Harness {
         let sentAgain = WallClock.milliseconds()
         #expect(sentAgain - limitedAt >= 1_000)
         #expect(harness.hubspot.sent.count == 3)
+    }
+
+    @Test func aContactLookupHubSpotCannotAnswerPostponesTheEngagementRatherThanDropTheContact() throws {
+        let harness = try Harness { _ in created("9004") }
+        harness.worker.resolveContact = { _, done in done(OutboxWorker.ResolvedContact.from(.unavailable("HubSpot HTTP 502"))) }
+        harness.worker.start()
+        try harness.enqueue(call)
+        #expect(try harness.spin { try harness.item()?.lastError != nil })
+        let item = try #require(try harness.item())
+        #expect(item.state == .pending && !item.mayExist && item.attempts == 1)
+        #expect(item.lastError == "HubSpot unreachable: contact lookup unavailable: HubSpot HTTP 502")
+        #expect(harness.hubspot.sent.isEmpty)
+        #expect(OutboxWorker.ResolvedContact.from(.match(ContactMatch(id: "501", name: nil, ownerID: "77")))
+                == .success(OutboxWorker.ResolvedContact(contactID: "501", ownerID: "77")))
+        #expect(OutboxWorker.ResolvedContact.from(.noMatch) == .success(OutboxWorker.ResolvedContact(contactID: nil, ownerID: nil)))
     }
 
     @Test func anUnreadablePayloadIsParkedWithItsReason() throws {

@@ -158,9 +158,10 @@ private func created(_ id: String) -> Result<HTTPClientResponse, HTTPClientError
         let write = CRMWrite.call(call())
         #expect(try CRMWrite(kind: write.kind, payload: write.payload) == write)
         let message = CRMWrite.communication(WhatsAppCommunication(wamid: "wamid.1", direction: .outbound, remoteNumber: "34600111222",
-                                                                   text: "hi", sentAtMilliseconds: 5))
+                                                                   text: "hi", sentAtMilliseconds: 5, contactID: "901"))
         #expect(try CRMWrite(kind: message.kind, payload: message.payload) == message)
         #expect(message.idempotencyKey == "hubspot-message:wamid.1")
+        #expect(message.knownContactID == "901" && write.knownContactID == nil)
         #expect(throws: CRMPayloadError.self) { try CRMWrite(kind: "hubspot_call", payload: Array("{\"call_id\":1}".utf8)) }
         #expect(throws: CRMPayloadError.self) { try CRMWrite(kind: "hubspot_call", payload: Array("not json".utf8)) }
         #expect(throws: CRMPayloadError(message: "unknown outbox kind 'fax'")) { try CRMWrite(kind: "fax", payload: []) }

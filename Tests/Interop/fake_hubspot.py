@@ -36,6 +36,7 @@ class FakeHubSpot(LoopbackServer):
         self.next_id = 1000
         self.scripted = []        # (status, body, headers) answered to the next writes
         self.stall_seconds = 0.0  # answer writes this late (after storing them)
+        self.stall_creates_seconds = 0.0  # the same for creates of calls and communications only
         LoopbackServer.__init__(self, self._handler())
 
     def add_contact(self, phone=None, mobilephone=None, owner=None, firstname="Ana", lastname="Ruiz"):
@@ -198,6 +199,8 @@ class FakeHubSpot(LoopbackServer):
                     # Read once, as the request arrives: a test may lift the stall for later
                     # requests while this one is still being held.
                     stall = fake.stall_seconds
+                    if self.command == "POST" and self.path in ("/crm/v3/objects/calls", "/crm/v3/objects/communications"):
+                        stall = stall or fake.stall_creates_seconds
                     fake.requests.append((self.command, self.path, body))
                     fake.request_times.append(time.time())
                     status, payload, extra = fake.answer(self.command, self.path, dict(self.headers), body)

@@ -27,7 +27,9 @@ def hubspot():
 
 @pytest.fixture
 def hubspot_box(make_box, hubspot):
-    return lambda **kwargs: make_box(hubspot=hubspot, **kwargs)
+    def make(hubspot_settings=None):
+        return make_box(hubspot_token=hubspot.token, extra={"hubspot": {"api_url": hubspot.url, **(hubspot_settings or {})}})
+    return make
 
 
 def journal(box, *args):
@@ -85,7 +87,23 @@ def test_a_call_becomes_one_engagement_with_the_spec_properties(hubspot_box, hub
     assert metrics['callbox_outbox_items{state="delivered"}'] == 1
     assert metrics['callbox_outbox_items{state="pending"}'] == 0
     assert metrics["callbox_outbox_oldest_pending_seconds"] == 0
-    assert metrics['callbox_hubspot_requests_total{outcome="ok"}'] == 1
+    assert metrics['callbox_hubspot_requests_total{outcome="ok"}'] == len(hubspot.requests)
+
+
+def test_a_known_caller_gets_the_call_and_messages_on_their_contact_with_their_owner(hubspot_box, hubspot):
+    contact = hubspot.add_contact(phone="+" + meta.CALLER, owner="4401")
+    box = hubspot_box()
+    call_id = "wacid.OUTBOXCONT"
+    end_call(box, call_id)
+    box.deliver(meta.text_message("wamid.OUTBOXCONT", "hola"))
+    wait_for(lambda: delivered(box, call_id), what="call delivered")
+    wait_for(lambda: hubspot.communications, what="communication")
+    [(_, call)] = engagements(hubspot, call_id)
+    assert call["associations"] == [contact]
+    assert call["properties"]["hubspot_owner_id"] == "4401"
+    [communication] = hubspot.communications.values()
+    assert communication["associations"] == [contact]
+    assert hubspot.problems == []
 
 
 def test_a_500_is_retried_after_looking_the_call_up_and_ends_with_one_engagement(hubspot_box, hubspot):
@@ -97,7 +115,7 @@ def test_a_500_is_retried_after_looking_the_call_up_and_ends_with_one_engagement
     assert len(engagements(hubspot, call_id)) == 1
     assert row["attempts"] == 2
     # The 500 may have created it, so the box searched before creating again.
-    paths = [r[1] for r in hubspot.requests]
+    paths = [r[1] for r in hubspot.requests if r[1] in (CALLS, CALL_SEARCH)]
     assert paths == [CALLS, CALL_SEARCH, CALLS], paths
     assert box.metrics()['callbox_hubspot_requests_total{outcome="server_error"}'] == 1
     assert hubspot.problems == []
@@ -119,13 +137,13 @@ def test_a_429_waits_for_retry_after_and_does_not_search(hubspot_box, hubspot):
 
 
 def test_an_answer_that_never_comes_is_looked_up_not_created_twice(hubspot_box, hubspot):
-    hubspot.stall_seconds = REQUEST_TIMEOUT + 3
+    hubspot.stall_creates_seconds = REQUEST_TIMEOUT + 3
     box = hubspot_box()
     call_id = "wacid.OUTBOXSTAL"
     end_call(box, call_id)
     # HubSpot stores the call but the box gives up waiting for the answer.
     wait_for(lambda: engagements(hubspot, call_id), what="the create arrives")
-    hubspot.stall_seconds = 0
+    hubspot.stall_creates_seconds = 0
     # While the answer is awaited the item is pending, and its age shows.
     time.sleep(1.2)
     metrics = box.metrics()
@@ -140,14 +158,14 @@ def test_an_answer_that_never_comes_is_looked_up_not_created_twice(hubspot_box, 
 
 
 def test_kill_9_with_a_create_on_the_wire_still_ends_with_one_engagement_per_call(hubspot_box, hubspot):
-    hubspot.stall_seconds = 60
+    hubspot.stall_creates_seconds = 60
     box = hubspot_box()
     calls = ["wacid.OUTBOXKIL1", "wacid.OUTBOXKIL2"]
     for call_id in calls:
         end_call(box, call_id)
     wait_for(lambda: all(engagements(hubspot, c) for c in calls), what="both creates arrive")
     box.kill9()
-    hubspot.stall_seconds = 0
+    hubspot.stall_creates_seconds = 0
     for call_id in calls:
         row = outbox_row(box, call_id)
         assert row["state"] == "pending" and row["may_exist"] == 1 and row["attempts"] == 1, row
@@ -202,8 +220,22 @@ def test_messages_become_whatsapp_communications_once(hubspot_box, hubspot):
     assert hubspot.problems == []
 
 
+def test_a_text_sent_from_a_contact_record_is_logged_on_that_contact(hubspot_box, hubspot):
+    contact = hubspot.add_contact(phone="+44 7700 900123")
+    box = hubspot_box()
+    status, body, _ = box.login().post("/api/whatsapp/send", {"to": meta.CALLER, "message": "See you at 10",
+                                                              "contactId": contact})
+    assert status == 200, body
+    wait_for(lambda: hubspot.communications, what="communication")
+    [communication] = hubspot.communications.values()
+    assert communication["associations"] == [contact], "the widget's contact, not a phone match"
+    assert communication["properties"]["hs_communication_body"].startswith("To +" + meta.CALLER + ": See you at 10")
+    wait_for(lambda: box.query("select state from outbox")[0]["state"] == "delivered", what="delivered")
+    assert hubspot.problems == []
+
+
 def test_with_log_messages_off_only_calls_are_logged(hubspot_box, hubspot):
-    box = hubspot_box(extra={"hubspot": {"log_messages": "off"}})
+    box = hubspot_box({"log_messages": "off"})
     box.deliver(meta.text_message("wamid.OUTBOXOFF1", "hola"))
     call_id = "wacid.OUTBOXOFF1"
     end_call(box, call_id)
