@@ -41,10 +41,8 @@ public final class Appliance {
     /// HubSpot's CRM API and the worker delivering the outbox to it; nil when no
     /// `hubspot_access_token` is configured.
     private let hubSpotClient: HTTPClient?
-    let hubSpot: HubSpotAPI?
-    /// Queues HubSpot writes with the state changes that cause them.
-    let hubSpotLog: HubSpotLog?
-    let outboxWorker: OutboxWorker?
+    private let hubSpot: HubSpotAPI?
+    private let outboxWorker: OutboxWorker?
     private var handset: HandsetController?
     private var server: HTTPServer?
     private var signals: SignalWatcher?
@@ -133,7 +131,6 @@ public final class Appliance {
             calls.hubSpotLog = hubSpotLog
             inbox.hubSpotLog = hubSpotLog
             messaging.hubSpotLog = hubSpotLog
-            self.hubSpotLog = hubSpotLog
             let worker = OutboxWorker(journal: journal, writer: CRMWriter(api: hubspot), loop: loop, metrics: metrics)
             worker.resolveContact = { [contacts] phone, completion in
                 guard let number = PhoneNumber(phone) else {
@@ -144,7 +141,6 @@ public final class Appliance {
             }
             outboxWorker = worker
         } else {
-            hubSpotLog = nil
             outboxWorker = nil
         }
         let certificate = try DtlsCertificate.loadOrCreate(directory: config.box.dataDirectory)
