@@ -28,6 +28,8 @@ public final class Appliance {
     private let calls: CallController
     private let intake: WebhookIntake
     private let inbox: InboxProcessor
+    /// Call permissions: the lead registers `/api/permissions/…` on `PermissionEndpoints(permissions:)`.
+    let permissions: CallPermissions
     private var devCalls: DevCallControl?
     private let media: MediaEngine
     private var handset: HandsetController?
@@ -70,6 +72,11 @@ public final class Appliance {
         intake = WebhookIntake(journal: journal, appSecret: secrets.whatsappAppSecret.revealed,
                                verifyToken: secrets.whatsappVerifyToken.revealed, metrics: metrics)
         inbox = InboxProcessor(journal: journal, calls: calls, phoneNumberID: number.phoneNumberID, loop: loop, metrics: metrics)
+        let whatsappConfigured = config.whatsapp.phoneNumberID != nil || config.whatsapp.isSandbox
+        permissions = CallPermissions(settings: config.permissions, journal: journal,
+                                      graph: whatsappConfigured ? graph : nil, number: number)
+        calls.permissions = permissions
+        inbox.permissions = permissions
         let certificate = try DtlsCertificate.loadOrCreate(directory: config.box.dataDirectory)
         let addresses = config.media.addresses.isEmpty
             ? IceCandidateGatherer.interfaceAddresses()

@@ -14,6 +14,8 @@ final class InboxProcessor {
 
     private let journal: Journal
     private let calls: CallController
+    /// Applies `call_permission_reply` messages to the ledger.
+    var permissions: CallPermissions?
     private let phoneNumberID: String?
     private let log = Logger("inbox")
     private var scheduled = false
@@ -153,6 +155,10 @@ final class InboxProcessor {
             events.increment("message")
             let stored = try journal.comms.recordInbound(CommsRecord(CommsEntry(inbound: message), at: now))
             log.info("message received", ["wamid": message.id, "type": message.type, "stored": stored ? "yes" : "duplicate"])
+            if case let .interactive(.callPermissionReply(reply)) = message.content {
+                try permissions?.recordReply(reply, userID: message.fromUserID ?? message.contact?.userID,
+                                             phone: message.from ?? message.contact?.waID, at: now)
+            }
         case let .messageStatus(status):
             events.increment("message_status")
             let update = CommsEntry.StatusUpdate(status)

@@ -12,6 +12,7 @@ enum JournalCommand {
       open                   calls not finished
       inbox                  deliveries by state, and the undecodable ones with their error
       reprocess ID|all       put an undecodable or failed delivery back in the queue
+      permissions [PHONE]    call permissions by contact; with PHONE (or a user id), its record and history
     """
 
     static func main(_ arguments: [String]) -> Int32 {
@@ -37,6 +38,8 @@ enum JournalCommand {
             case ("open", 1): try listOpen(journal)
             case ("inbox", 1): try showInbox(journal, limit: limit)
             case ("reprocess", 2): try reprocess(journal, which: words[1])
+            case ("permissions", 1): try PermissionsReport.list(journal, limit: limit)
+            case ("permissions", 2): try PermissionsReport.show(journal, contact: words[1])
             default:
                 CommandLineTool.printError(usage)
                 return 2

@@ -36,6 +36,12 @@ final class SandboxGraph: GraphTransport {
     var phone: SandboxPhone?
     /// SDP offers of the box's outbound calls, for the phone to answer.
     private var offers: [String: String] = [:]
+    /// Temporary permissions the sandbox user granted, by user: expiry in Unix seconds.
+    private var grants: [String: Int64] = [:]
+    /// Meta §4.5: a temporary permission lasts 7 days.
+    static let grantSeconds: Int64 = 7 * 86_400
+    /// The sandbox user reads the request and taps "allow" after this long.
+    static let replyDelayMilliseconds: Int64 = 1_000
 
     init(loop: EventLoop, webhookURL: String, appSecret: String, phoneNumberID: String, businessNumber: String) {
         self.loop = loop
@@ -104,12 +110,19 @@ final class SandboxGraph: GraphTransport {
             let id = "wamid.SANDBOX\(WallClock.milliseconds())\(nextMessage)"
             nextMessage += 1
             log.info("message", ["to": to, "wamid": id])
+            var followUp: (() -> Void)?
+            if case .callPermissionRequest = parsed.operation {
+                followUp = { [weak self] in self?.acceptPermissionRequest(id, from: to) }
+            }
             return (200, JSONWriter.encode(["messaging_product": "whatsapp",
                                             "contacts": [["input": .string(to), "wa_id": .string(to)]],
-                                            "messages": [["id": .string(id)]]]), nil)
-        case .callPermissionsQuery:
-            return (200, JSONWriter.encode(["messaging_product": "whatsapp", "permission": ["status": "no_permission"],
-                                            "actions": []]), nil)
+                                            "messages": [["id": .string(id)]]]), followUp)
+        case let .callPermissionsQuery(user):
+            var permission: JSONValue = ["status": "no_permission"]
+            if let expires = grants[user], expires > WallClock.milliseconds() / 1_000 {
+                permission = ["status": "temporary", "expiration_time": .integer(expires)]
+            }
+            return (200, JSONWriter.encode(["messaging_product": "whatsapp", "permission": permission, "actions": []]), nil)
         }
     }
 
@@ -133,6 +146,26 @@ final class SandboxGraph: GraphTransport {
         loop.schedule(afterMilliseconds: 2_200) { [weak self] in
             self?.phone?.connected(id)
             self?.deliver(self?.status(id: id, to: to, "ACCEPTED"))
+        }
+    }
+
+    /// The sandbox user allows calls for 7 days: Meta's reply webhook (spec §4.3), and the
+    /// grant that `call_permissions` reports from then on.
+    private func acceptPermissionRequest(_ wamid: String, from user: String) {
+        loop.schedule(afterMilliseconds: Self.replyDelayMilliseconds) { [weak self] in
+            guard let self else { return }
+            let expires = WallClock.milliseconds() / 1_000 + Self.grantSeconds
+            grants[user] = expires
+            deliver(envelope([
+                JSONMember("contacts", [["profile": ["name": "Sandbox User"], "wa_id": .string(user)]]),
+                JSONMember("messages", [[
+                    "from": .string(user), "id": .string("wamid.SANDBOXREPLY\(WallClock.milliseconds())"), "timestamp": nowText,
+                    "type": "interactive", "context": ["from": .string(businessNumber), "id": .string(wamid)],
+                    "interactive": ["type": "call_permission_reply", "call_permission_reply": [
+                        "response": "accept", "is_permanent": false, "expiration_timestamp": .integer(expires),
+                        "response_source": "user_action"]],
+                ]]),
+            ], field: "messages"))
         }
     }
 
@@ -164,13 +197,13 @@ final class SandboxGraph: GraphTransport {
 
     private var nowText: JSONValue { .string(String(WallClock.milliseconds() / 1_000)) }
 
-    private func envelope(_ value: [JSONMember]) -> JSONValue {
+    private func envelope(_ value: [JSONMember], field: String = "calls") -> JSONValue {
         var members = [JSONMember("messaging_product", "whatsapp"),
                        JSONMember("metadata", ["display_phone_number": .string(businessNumber),
                                                "phone_number_id": .string(phoneNumberID)])]
         members += value
         return ["object": "whatsapp_business_account",
-                "entry": [["id": .string(Self.wabaID), "changes": [["field": "calls", "value": .object(members)]]]]]
+                "entry": [["id": .string(Self.wabaID), "changes": [["field": .string(field), "value": .object(members)]]]]]
     }
 
     private func status(id: String, to: String, _ status: String) -> JSONValue {

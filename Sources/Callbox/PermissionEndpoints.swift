@@ -1,0 +1,147 @@
+import CallCore
+import Runtime
+import WhatsApp
+
+/// The call-permission routes' HTTP side, for the widget:
+///
+///     GET  /api/permissions/status/{phone}            the ledger's view
+///     POST /api/permissions/request   {"phone", "body"?}  send the permission request
+///     POST /api/permissions/validate  {"phone"}        may a call be placed now (asks Meta)
+///
+/// Status and validate answer 200 with `allowed`, `rule`, `message` and `next_allowed_at`
+/// for a call now, and the same four under `request`; a refused request is 422 naming
+/// its rule. Bad input is 400; Meta's failures 502, or 504 when it did not answer.
+struct PermissionEndpoints {
+    /// WhatsApp interactive messages: `body.text` is at most 1024 characters.
+    static let maximumBodyLength = 1024
+
+    let permissions: CallPermissions
+
+    func status(phone text: String) -> HTTPResponse {
+        guard let phone = PhoneNumber(text) else { return Self.badPhone }
+        do {
+            return .json(200, JSONWriter.encode(Self.json(try permissions.status(phone))))
+        } catch {
+            return ErrorBody.response(503, "journal_unavailable", "\(error)")
+        }
+    }
+
+    func request(_ request: HTTPRequest, respond: @escaping (HTTPResponse) -> Void) {
+        guard let body = Self.object(request.body) else { return respond(Self.badJSON) }
+        guard let phone = body["phone"]?.string.flatMap(PhoneNumber.init) else { return respond(Self.badPhone) }
+        let text = body["body"]?.string
+        if body["body"] != nil, body["body"] != .null, text == nil {
+            return respond(ErrorBody.response(400, "bad_body", "'body' is the request's text, a string"))
+        }
+        if let text, text.isEmpty || text.count > Self.maximumBodyLength {
+            return respond(ErrorBody.response(400, "bad_body", "'body' must be 1 to \(Self.maximumBodyLength) characters"))
+        }
+        permissions.request(phone, bodyText: text) { outcome in
+            switch outcome {
+            case let .sent(wamid, status):
+                var json = Self.json(status)
+                json = .object([JSONMember("wamid", .string(wamid))] + (json.members ?? []))
+                respond(.json(200, JSONWriter.encode(json)))
+            case let .refused(refusal, byMeta, status):
+                respond(Self.refused(refusal, byMeta: byMeta, status: status))
+            case let .failed(failure):
+                respond(Self.graphFailure(failure))
+            case .notConfigured:
+                respond(ErrorBody.response(503, "whatsapp_not_configured", "[whatsapp] phone_number_id is not set"))
+            case let .journalFailed(why):
+                respond(ErrorBody.response(503, "journal_unavailable", why))
+            }
+        }
+    }
+
+    func validate(_ request: HTTPRequest, respond: @escaping (HTTPResponse) -> Void) {
+        guard let body = Self.object(request.body) else { return respond(Self.badJSON) }
+        guard let phone = body["phone"]?.string.flatMap(PhoneNumber.init) else { return respond(Self.badPhone) }
+        permissions.validate(phone) { result in
+            switch result {
+            case let .success(status): respond(.json(200, JSONWriter.encode(Self.json(status))))
+            case let .failure(error): respond(ErrorBody.response(503, "journal_unavailable", "\(error)"))
+            }
+        }
+    }
+
+    // MARK: JSON
+
+    static func json(_ status: PermissionStatus) -> JSONValue {
+        var members = decision(status.call)
+        members += [
+            JSONMember("phone", .string(status.phone.description)),
+            JSONMember("contact_key", .string(status.contactKey)),
+            JSONMember("state", .string(status.record.state.name.rawValue)),
+            JSONMember("expires_at", time(status.record.state.expires)),
+            JSONMember("consecutive_unanswered", .integer(Int64(status.record.consecutiveUnanswered))),
+            JSONMember("request", .object(decision(status.request))),
+        ]
+        switch status.meta {
+        case .notAsked:
+            members.append(JSONMember("checked_with_meta", false))
+        case .agreed:
+            members.append(JSONMember("checked_with_meta", true))
+        case let .corrected(from):
+            members += [JSONMember("checked_with_meta", true), JSONMember("corrected_from", .string(from.name.rawValue))]
+        case let .unavailable(why):
+            members += [JSONMember("checked_with_meta", false), JSONMember("meta_unavailable", .string(why.description))]
+        }
+        members.append(JSONMember("history", .array(status.history.map { entry in
+            ["at": time(entry.at), "from": .string(entry.fromState), "to": .string(entry.toState),
+             "reason": .string(entry.reason), "source": .string(entry.source)]
+        })))
+        return .object(members)
+    }
+
+    private static func decision(_ decision: PermissionDecision) -> [JSONMember] {
+        guard let refusal = decision.refusal else {
+            return [JSONMember("allowed", true), JSONMember("rule", .null), JSONMember("message", .null),
+                    JSONMember("next_allowed_at", .null)]
+        }
+        return [JSONMember("allowed", false), JSONMember("rule", .string(refusal.rule.rawValue)),
+                JSONMember("message", .string(message(refusal))), JSONMember("next_allowed_at", time(refusal.nextAllowed))]
+    }
+
+    /// 422 naming the rule (DESIGN §5: refused by a rule), with when it lifts.
+    static func refused(_ refusal: PermissionRefusal, byMeta: Bool, status: PermissionStatus? = nil) -> HTTPResponse {
+        var error: [JSONMember] = [
+            JSONMember("code", .string(refusal.rule.rawValue)), JSONMember("message", .string(message(refusal))),
+            JSONMember("rule", .string(refusal.rule.rawValue)), JSONMember("next_allowed_at", time(refusal.nextAllowed)),
+            JSONMember("refused_by", .string(byMeta ? "meta" : "box")),
+        ]
+        if let status { error.append(JSONMember("status", json(status))) }
+        return .json(422, JSONWriter.encode(["error": .object(error)]))
+    }
+
+    /// The rule's sentence, with the time it lifts when there is one.
+    static func message(_ refusal: PermissionRefusal) -> String {
+        guard let next = refusal.nextAllowed else { return refusal.rule.sentence }
+        return refusal.rule.sentence + " Next allowed at " + TimeText.format(next) + "."
+    }
+
+    static func time(_ instant: Instant?) -> JSONValue {
+        instant.map { .string(TimeText.iso8601($0)) } ?? .null
+    }
+
+    static func graphFailure(_ failure: GraphRequestFailure) -> HTTPResponse {
+        switch failure {
+        case .transport(.timedOut):
+            return ErrorBody.response(504, "graph_timeout", "Meta did not answer in time")
+        case .transport:
+            return ErrorBody.response(502, "graph_unreachable", failure.description)
+        case let .graph(error) where error.kind == .windowClosed:
+            return ErrorBody.response(422, "window_closed", error.userMessage ?? error.details ?? error.message)
+        case let .graph(error):
+            return ErrorBody.response(502, "graph_error", error.description)
+        }
+    }
+
+    private static func object(_ body: [UInt8]) -> JSONValue? {
+        guard let value = try? JSONParser.parse(body), value.members != nil else { return nil }
+        return value
+    }
+
+    private static let badJSON = ErrorBody.response(400, "bad_json", "the body must be a JSON object")
+    private static let badPhone = ErrorBody.response(400, "bad_phone", "'phone' must be a phone number")
+}
