@@ -144,6 +144,12 @@ final class CallPermissions {
         var call = policy.mayCall(record, now: now)
         if call.isAllowed, let refusal = metaState?.callLimitRefusal { call = .refused(refusal) }
         var request = policy.mayRequest(record, now: now)
+        if request.isAllowed, key != phone.description,
+           let asked = try journal.permissions.record(contactKey: phone.description),
+           let refusal = policy.mayRequest(asked, now: now).refusal, [.requestCooldown, .weeklyLimit].contains(refusal.rule) {
+            // Requests sent before Meta named the user id were counted under the phone.
+            request = .refused(refusal)
+        }
         if request.isAllowed, let refusal = metaState?.requestRefusal { request = .refused(refusal) }
         let history = try journal.permissions.history(contactKey: key).suffix(Self.historyShown)
         return PermissionStatus(phone: phone, contactKey: key, record: record, call: call, request: request,
@@ -197,9 +203,10 @@ final class CallPermissions {
                 var record = try current(key, now: now)
                 let change = policy.recordRequest(&record, now: now)
                 try journal.permissions.save(record, contactKey: key, change: change)
+                // Meta has accepted the message; its `sent` status webhook follows (spec §7.2).
                 try journal.comms.recordOutbound(CommsRecord(
                     wamid: wamid, direction: "outbound", contactKey: key, phone: phone.description, type: "interactive",
-                    body: "Call permission request" + (bodyText.map { ": " + $0 } ?? ""), status: "sent", statusAt: now,
+                    body: "Call permission request" + (bodyText.map { ": " + $0 } ?? ""), status: "accepted",
                     sentAt: now, updatedAt: now, raw: sent))
                 return try describe(phone, key: key, record: record, meta: .notAsked, metaState: nil, now: now)
             }

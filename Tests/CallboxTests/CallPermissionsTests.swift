@@ -193,6 +193,18 @@ private let t0 = PermissionFixture.start
         #expect(try box.permissions.contactKey(for: ana) == "ES.1234567890")
         #expect(try box.permissions.callRefusal(to: ana) == nil)
     }
+
+    @Test func requestsCountedUnderThePhoneStillCountOnceMetaNamesTheUser() throws {
+        let box = try PermissionFixture()
+        box.scriptSent("wamid.REQ1")
+        _ = try box.request(ana)
+        try box.journal.comms.recordInbound(CommsRecord(wamid: "wamid.IN1", direction: "inbound", contactKey: "ES.1234567890",
+                                                        phone: "34600111222", type: "text", body: "hola", sentAt: t0, updatedAt: t0))
+        try box.permissions.recordReply(CallPermissionReply(response: .reject, isPermanent: false),
+                                        userID: "ES.1234567890", phone: "34600111222", at: t0 + .hours(1))
+        box.now = t0 + .hours(2)
+        #expect(try box.request(ana).refusal == PermissionRefusal(rule: .requestCooldown, nextAllowed: t0 + .hours(24)))
+    }
 }
 
 @Suite struct PermissionReconcileServiceTests {
