@@ -15,7 +15,8 @@ enum Simulate {
       message [--from NUMBER] TEXT                  a WhatsApp text message arrives
       permission-reply [--from NUMBER] accept|reject [--permanent]
       answer CALL_ID | decline CALL_ID | hangup CALL_ID   staff act on a call (needs [dev] call_control)
-      dial NUMBER                                   place a business-initiated call (needs [dev] call_control)
+      dial NUMBER                                   place a business-initiated call (needs [dev] call_control
+                                                    and the user's call permission: permission-reply accept)
     """
 
     static let defaultCaller = "34600111222"
