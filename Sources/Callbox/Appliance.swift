@@ -175,6 +175,8 @@ public final class Appliance {
             responder.respond(.json(200, JSONWriter.encode(["requests": .array(sandbox?.recent ?? [])])))
         case ("POST", "/dev/sandbox/incoming-call") where sandbox != nil:
             responder.respond(sandboxIncomingCall(request))
+        case ("POST", "/dev/sandbox/permission-reply") where sandbox != nil:
+            responder.respond(sandboxPermissionReply(request))
         case (_, let path) where path.hasPrefix("/dev/calls/") || path == "/dev/calls/dial":
             guard let devCalls else {
                 responder.respond(ErrorBody.response(404, "not_found", "call control is off ([dev] call_control)"))
@@ -203,6 +205,23 @@ public final class Appliance {
         }
         let id = sandbox.placeIncomingCall(from: caller.description, name: body["name"]?.string ?? "Sandbox User")
         return .json(200, JSONWriter.encode(["call": .string(id)]))
+    }
+
+    /// The sandbox's WhatsApp user answers a permission request (`callbox simulate permission-reply`).
+    private func sandboxPermissionReply(_ request: HTTPRequest) -> HTTPResponse {
+        guard DevCallControl.allows(request), let sandbox else {
+            return ErrorBody.response(403, "forbidden", "the sandbox answers loopback clients only")
+        }
+        let body = (try? JSONParser.parse(request.body)) ?? .object([])
+        guard let user = PhoneNumber(body["from"]?.string ?? Simulate.defaultCaller) else {
+            return ErrorBody.response(400, "bad_number", "'from' must be a phone number")
+        }
+        guard let response = body["response"]?.string, response == "accept" || response == "reject" else {
+            return ErrorBody.response(400, "bad_response", "'response' is accept or reject")
+        }
+        sandbox.replyToPermissionRequest(from: user.description, accept: response == "accept",
+                                         permanent: body["permanent"]?.bool ?? false, requestID: nil)
+        return .json(200, JSONWriter.encode(["from": .string(user.description), "response": .string(response)]))
     }
 
     private func health() -> HTTPResponse {

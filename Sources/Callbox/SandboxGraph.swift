@@ -36,8 +36,13 @@ final class SandboxGraph: GraphTransport {
     var phone: SandboxPhone?
     /// SDP offers of the box's outbound calls, for the phone to answer.
     private var offers: [String: String] = [:]
-    /// Temporary permissions the sandbox user granted, by user: expiry in Unix seconds.
-    private var grants: [String: Int64] = [:]
+    /// Permissions the sandbox users granted, by user.
+    private var grants: [String: Grant] = [:]
+    private enum Grant {
+        /// Expiry in Unix seconds.
+        case temporary(Int64)
+        case permanent
+    }
     /// Meta §4.5: a temporary permission lasts 7 days.
     static let grantSeconds: Int64 = 7 * 86_400
     /// The sandbox user reads the request and taps "allow" after this long.
@@ -119,8 +124,13 @@ final class SandboxGraph: GraphTransport {
                                             "messages": [["id": .string(id)]]]), followUp)
         case let .callPermissionsQuery(user):
             var permission: JSONValue = ["status": "no_permission"]
-            if let expires = grants[user], expires > WallClock.milliseconds() / 1_000 {
+            switch grants[user] {
+            case .permanent?:
+                permission = ["status": "permanent"]
+            case let .temporary(expires)? where expires > WallClock.milliseconds() / 1_000:
                 permission = ["status": "temporary", "expiration_time": .integer(expires)]
+            default:
+                break
             }
             return (200, JSONWriter.encode(["messaging_product": "whatsapp", "permission": permission, "actions": []]), nil)
         }
@@ -149,24 +159,38 @@ final class SandboxGraph: GraphTransport {
         }
     }
 
-    /// The sandbox user allows calls for 7 days: Meta's reply webhook (spec §4.3), and the
-    /// grant that `call_permissions` reports from then on.
+    /// The sandbox user reads the box's request and allows calls for 7 days.
     private func acceptPermissionRequest(_ wamid: String, from user: String) {
         loop.schedule(afterMilliseconds: Self.replyDelayMilliseconds) { [weak self] in
-            guard let self else { return }
-            let expires = WallClock.milliseconds() / 1_000 + Self.grantSeconds
-            grants[user] = expires
-            deliver(envelope([
-                JSONMember("contacts", [["profile": ["name": "Sandbox User"], "wa_id": .string(user)]]),
-                JSONMember("messages", [[
-                    "from": .string(user), "id": .string("wamid.SANDBOXREPLY\(WallClock.milliseconds())"), "timestamp": nowText,
-                    "type": "interactive", "context": ["from": .string(businessNumber), "id": .string(wamid)],
-                    "interactive": ["type": "call_permission_reply", "call_permission_reply": [
-                        "response": "accept", "is_permanent": false, "expiration_timestamp": .integer(expires),
-                        "response_source": "user_action"]],
-                ]]),
-            ], field: "messages"))
+            self?.replyToPermissionRequest(from: user, accept: true, permanent: false, requestID: wamid)
         }
+    }
+
+    /// A sandbox user answers a permission request (`callbox simulate permission-reply`):
+    /// Meta's reply webhook (spec §4.3), and the grant `call_permissions` reports from then on.
+    func replyToPermissionRequest(from user: String, accept: Bool, permanent: Bool, requestID: String?) {
+        var reply: [JSONMember] = [JSONMember("response", .string(accept ? "accept" : "reject")),
+                                   JSONMember("is_permanent", .bool(accept && permanent)),
+                                   JSONMember("response_source", "user_action")]
+        if !accept {
+            grants[user] = nil
+        } else if permanent {
+            grants[user] = .permanent
+        } else {
+            let expires = WallClock.milliseconds() / 1_000 + Self.grantSeconds
+            grants[user] = .temporary(expires)
+            reply.append(JSONMember("expiration_timestamp", .integer(expires)))
+        }
+        var message: [JSONMember] = [
+            JSONMember("from", .string(user)), JSONMember("id", .string("wamid.SANDBOXREPLY\(WallClock.milliseconds())")),
+            JSONMember("timestamp", nowText), JSONMember("type", "interactive"),
+            JSONMember("interactive", ["type": "call_permission_reply", "call_permission_reply": .object(reply)]),
+        ]
+        if let requestID { message.append(JSONMember("context", ["from": .string(businessNumber), "id": .string(requestID)])) }
+        deliver(envelope([
+            JSONMember("contacts", [["profile": ["name": "Sandbox User"], "wa_id": .string(user)]]),
+            JSONMember("messages", [.object(message)]),
+        ], field: "messages"))
     }
 
     /// The sandbox user calls the business: Meta's connect webhook with the phone's offer

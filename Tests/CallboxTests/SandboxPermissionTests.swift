@@ -33,6 +33,12 @@ import WhatsApp
         #expect(granted.status == .temporary)
         let expiry = try #require(granted.expirationTime)
         #expect(abs(expiry - (WallClock.milliseconds() / 1_000 + SandboxGraph.grantSeconds)) <= 5)
+
+        // `callbox simulate permission-reply` goes through the sandbox, which then reports it.
+        sandbox.replyToPermissionRequest(from: "34600111222", accept: true, permanent: true, requestID: nil)
+        #expect(permission()?.status == .permanent)
+        sandbox.replyToPermissionRequest(from: "34600111222", accept: false, permanent: false, requestID: nil)
+        #expect(permission()?.status == .noPermission)
     }
 
     private func run(_ loop: EventLoop, until done: () -> Bool) {

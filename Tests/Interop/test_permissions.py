@@ -9,7 +9,7 @@ import urllib.error
 import urllib.request
 
 import meta
-from box import ACCESS_TOKEN, BINARY, wait_for
+from box import ACCESS_TOKEN, BINARY, Box, wait_for
 from fake_graph import DAY
 from grants import grant_permission
 
@@ -175,3 +175,27 @@ def test_the_fake_graph_enforces_metas_own_permission_limits(graph):
     graph.permission_gets = []
     codes = [fake_graph_call(graph, "GET", permissions)[0] for _ in range(7)]
     assert codes[:5] == [200] * 5 and 429 in codes[5:], codes
+
+
+def test_the_sandbox_demo_dials_once_its_user_has_allowed_calls(tmp_path):
+    box = Box(tmp_path / "sandbox", "sandbox")
+    box.start()
+    try:
+        refused = simulate(box, "dial", meta.CALLER)
+        assert refused.returncode == 1 and "no_permission" in refused.stdout
+        granted = simulate(box, "permission-reply", "accept", "--permanent")
+        assert granted.returncode == 0 and "/dev/sandbox/permission-reply" in granted.stdout
+        wait_for(lambda: box.query("select state from permissions") == [{"state": "permanent"}], what="grant")
+        dialled = simulate(box, "dial", meta.CALLER)
+        assert dialled.returncode == 0, dialled.stdout + dialled.stderr
+        wait_for(lambda: box.query("select to_state from call_journal where to_state = 'active'"), timeout=15,
+                 what="the sandbox user answers")
+        status, body, _ = box.get("/dev/sandbox")
+        assert status == 200 and all("refused" not in entry for entry in json.loads(body)["requests"])
+    finally:
+        box.stop()
+
+
+def simulate(box, *args):
+    return subprocess.run([BINARY, "simulate", "--config", box.config_path, *args],
+                          capture_output=True, text=True, timeout=30)
