@@ -11,8 +11,9 @@ public final class Appliance {
     /// Deliveries left pending (a failed commit, a `callbox journal reprocess`) are picked up
     /// this often even when no new webhook arrives.
     static let inboxRescanMilliseconds: Int64 = 5_000
-    /// Meta redelivers for up to 7 days; dedup keys are pruned once an hour past that.
-    static let eventKeyPruneMilliseconds: Int64 = 3_600_000
+    /// Meta redelivers for up to 7 days; dedup keys and statuses still waiting for their
+    /// message are pruned once an hour past that, with agents' expired sessions.
+    static let journalPruneMilliseconds: Int64 = 3_600_000
     /// On SIGTERM, Graph requests in flight get this long to finish before the box exits.
     static let shutdownGraceMilliseconds: Int64 = 5_000
 
@@ -31,6 +32,9 @@ public final class Appliance {
     /// Call permissions: the lead registers `/api/permissions/…` on `PermissionEndpoints(permissions:)`.
     let permissions: CallPermissions
     private var devCalls: DevCallControl?
+    private let agents: AgentAuthentication
+    private let messaging: WhatsAppMessaging
+    private let api: ApiRouter
     private let media: MediaEngine
     private var handset: HandsetController?
     private var server: HTTPServer?
@@ -71,12 +75,26 @@ public final class Appliance {
         calls = CallController(policy: policy, journal: journal, graph: graph, number: number, loop: loop)
         intake = WebhookIntake(journal: journal, appSecret: secrets.whatsappAppSecret.revealed,
                                verifyToken: secrets.whatsappVerifyToken.revealed, metrics: metrics)
-        inbox = InboxProcessor(journal: journal, calls: calls, phoneNumberID: number.phoneNumberID, loop: loop, metrics: metrics)
-        let whatsappConfigured = config.whatsapp.phoneNumberID != nil || config.whatsapp.isSandbox
+        // Without a phone_number_id (a number not registered yet) nothing can be sent, and
+        // deliveries are not filtered by a number the box does not know.
+        let sendingNumber = config.whatsapp.phoneNumberID != nil || sandbox != nil ? number : nil
+        inbox = InboxProcessor(journal: journal, calls: calls, phoneNumberID: sendingNumber?.phoneNumberID, loop: loop, metrics: metrics)
+        agents = AgentAuthentication(journal: journal, agents: config.agents, secureCookie: config.http.tls != nil, loop: loop)
+        try agents.syncAgents()
+        messaging = WhatsAppMessaging(journal: journal, graph: graph, number: sendingNumber)
         permissions = CallPermissions(settings: config.permissions, journal: journal,
-                                      graph: whatsappConfigured ? graph : nil, number: number)
+                                      graph: sendingNumber == nil ? nil : graph, number: number)
         calls.permissions = permissions
         inbox.permissions = permissions
+        api = ApiRouter(authentication: agents) { [agents, messaging] endpoint in
+            switch endpoint {
+            case .login: .open(agents.login)
+            case .logout: .agent(agents.logout)
+            case .me: .agent(agents.me)
+            case .whatsappSend: .agent(messaging.send)
+            case .comms: .agent(messaging.conversation)
+            }
+        }
         let certificate = try DtlsCertificate.loadOrCreate(directory: config.box.dataDirectory)
         let addresses = config.media.addresses.isEmpty
             ? IceCandidateGatherer.interfaceAddresses()
@@ -121,6 +139,7 @@ public final class Appliance {
         loop.addPreparation { [weak self] in self?.intake.commitBatch() }
         inbox.rescan()
         scheduleHousekeeping()
+        pruneJournal()
         log.notice("Callbox listening", ["name": config.box.name, "listen": "\(http.listen.host):\(server?.port ?? 0)",
                                          "tls": http.tls == nil ? "off" : "on",
                                          "graph": sandbox == nil ? "meta" : "sandbox", "config": config.source])
@@ -158,6 +177,24 @@ public final class Appliance {
         }
     }
 
+    /// Forgets what Meta can no longer redeliver: dedup keys, and statuses whose message
+    /// never arrived (whatsapp-cloud-api.md §1.3: retries stop after 7 days).
+    private func pruneJournal() {
+        guard !stopping else { return }
+        let now = Instant(unixMilliseconds: WallClock.milliseconds())
+        do {
+            let keys = try journal.eventKeys.prune(now: now)
+            let statuses = try journal.comms.pruneStatusBacklog(receivedBefore: now - EventKeys.retention)
+            let sessions = try journal.agentSessions.pruneExpired(at: now)
+            if keys + statuses + sessions > 0 {
+                log.info("journal pruned", ["event_keys": "\(keys)", "held_statuses": "\(statuses)", "expired_sessions": "\(sessions)"])
+            }
+        } catch {
+            log.error("journal pruning failed; retried next hour", ["error": "\(error)"])
+        }
+        loop.schedule(afterMilliseconds: Self.journalPruneMilliseconds) { [weak self] in self?.pruneJournal() }
+    }
+
     // MARK: routes
 
     private func route(_ request: HTTPRequest, _ responder: HTTPResponder) {
@@ -171,6 +208,8 @@ public final class Appliance {
         case ("GET", "/metrics"):
             responder.respond(HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
                                            body: Array(metrics.render().utf8)))
+        case (_, let path) where path.hasPrefix("/api/"):
+            api.route(request, responder)
         case ("GET", "/dev/sandbox") where sandbox != nil:
             responder.respond(.json(200, JSONWriter.encode(["requests": .array(sandbox?.recent ?? [])])))
         case ("POST", "/dev/sandbox/incoming-call") where sandbox != nil:
@@ -251,6 +290,9 @@ public final class Appliance {
         let graphRequests = metrics.counter("callbox_graph_requests_total", "Graph API requests by outcome.", labels: ["outcome"])
         for outcome in GraphClient.metricOutcomes { graphRequests.increment(outcome, by: 0) }
         graph.onOutcome = { graphRequests.increment($0) }
+        let signIns = metrics.counter("callbox_sign_ins_total", "Agents' sign-in attempts by outcome.", labels: ["outcome"])
+        for outcome in AgentAuthentication.signInOutcomes { signIns.increment(outcome, by: 0) }
+        agents.onSignIn = { signIns.increment($0) }
         metrics.histogram("callbox_journal_commit_seconds", "Time to commit a journal transaction (fsync included).") { [journal] in
             let histogram = journal.commitLatency
             return HistogramSnapshot(upperBounds: CommitLatencyHistogram.upperBoundsMilliseconds.map { $0 / 1_000 },

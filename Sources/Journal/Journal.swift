@@ -54,6 +54,7 @@ public final class Journal {
     public let callRecords: CallRecords
     public let comms: CommsLog
     public let permissions: PermissionLedger
+    public let agentSessions: AgentSessions
 
     /// Opens (creating if needed) `directory/callbox.db` and migrates it to the newest schema.
     /// Throws `JournalError`: `.corrupt` for a file that is not a database or is damaged,
@@ -83,6 +84,7 @@ public final class Journal {
         callRecords = CallRecords(connection: connection)
         comms = CommsLog(connection: connection)
         permissions = PermissionLedger(connection: connection)
+        agentSessions = AgentSessions(connection: connection)
 
         do {
             try Self.configure(connection, options: options, migrateTo: version)

@@ -1,4 +1,7 @@
 """Starts the real callbox binary on a config written for the test, and talks to it."""
+import base64
+import hashlib
+import json
 import os
 import signal
 import socket
@@ -17,6 +20,20 @@ APP_SECRET = "test-app-secret"
 VERIFY_TOKEN = "test-verify-token"
 ACCESS_TOKEN = "test-access-token"
 
+# Every box has this agent; `Box.login()` signs in as them.
+AGENT_NAME = "interop"
+AGENT_EMAIL = "agent@interop.example"
+AGENT_PASSWORD = "interop-password"
+
+
+def password_hash(password, salt=b"interop-salt-16b"):
+    """The value `callbox hash-password` prints: scrypt N=16384 r=8 p=1, 32 bytes."""
+    derived = hashlib.scrypt(password.encode(), salt=salt, n=16384, r=8, p=1, maxmem=64 << 20, dklen=32)
+    return f"scrypt$16384$8$1${base64.b64encode(salt).decode()}${base64.b64encode(derived).decode()}"
+
+
+AGENT_HASH = password_hash(AGENT_PASSWORD)
+
 
 def free_port():
     with socket.socket() as s:
@@ -25,7 +42,9 @@ def free_port():
 
 
 class Box:
-    def __init__(self, folder, graph_url, extra=None, max_calls=4, ring_timeout="5s"):
+    def __init__(self, folder, graph_url, extra=None, max_calls=4, ring_timeout="5s", without=()):
+        """`extra` adds or overrides keys by section; `without` drops (section, key) pairs,
+        or a whole section for (section, None)."""
         self.folder = str(folder)
         os.makedirs(self.folder, exist_ok=True)
         self.port = free_port()
@@ -47,9 +66,15 @@ class Box:
             "routing": {"ring_timeout": ring_timeout, "owner_first": "2s"},
             "media": {"addresses": "127.0.0.1"},
             "dev": {"call_control": "on"},
+            f"agent {AGENT_NAME}": {"email": AGENT_EMAIL, "password_hash": AGENT_HASH},
         }
         for section, values in (extra or {}).items():
             sections.setdefault(section, {}).update(values)
+        for section, key in without:
+            if key is None:
+                sections.pop(section)
+            else:
+                sections[section].pop(key)
         with open(self.config_path, "w") as f:
             for section, values in sections.items():
                 f.write(f"[{section}]\n")
@@ -122,6 +147,13 @@ class Box:
             headers["X-Hub-Signature-256"] = meta.signature(body, secret)
         return self.request("POST", "/webhook", body, headers)
 
+    def login(self, email=AGENT_EMAIL, password=AGENT_PASSWORD):
+        """Signs in; the returned session sends the cookie and, on changes, the CSRF token."""
+        status, body, headers = self.post_json("/api/login", {"email": email, "password": password})
+        assert status == 200, (status, body)
+        cookie = headers["Set-Cookie"].split(";")[0]
+        return AgentSession(self, cookie, json.loads(body)["csrf_token"])
+
     def db(self):
         connection = sqlite3.connect(os.path.join(self.data_dir, "callbox.db"), timeout=5)
         connection.row_factory = sqlite3.Row
@@ -140,6 +172,35 @@ class Box:
                 name, _, value = line.rpartition(" ")
                 values[name] = float(value)
         return values
+
+
+class AgentSession:
+    """A signed-in widget: `request` answers (status, parsed JSON or raw bytes, headers)."""
+
+    def __init__(self, box, cookie, csrf_token):
+        self.box = box
+        self.cookie = cookie
+        self.csrf_token = csrf_token
+
+    def request(self, method, path, payload=None, csrf=True):
+        headers = {"Cookie": self.cookie}
+        body = None
+        if payload is not None:
+            body = json.dumps(payload).encode()
+            headers["Content-Type"] = "application/json"
+        if csrf and method != "GET":
+            headers["X-CSRF-Token"] = self.csrf_token
+        status, raw, response_headers = self.box.request(method, path, body, headers)
+        try:
+            return status, json.loads(raw), response_headers
+        except ValueError:
+            return status, raw, response_headers
+
+    def get(self, path):
+        return self.request("GET", path)
+
+    def post(self, path, payload=None):
+        return self.request("POST", path, payload if payload is not None else {})
 
 
 def wait_for(condition, timeout=10, interval=0.05, what="condition"):

@@ -155,6 +155,118 @@ def memory(binary):
           f"VmRSS ratio {ours['VmRSS'] / theirs['VmRSS']:.2f}")
 
 
+COMMS_MESSAGES = int(os.environ.get("BENCH_MESSAGES", "100000"))
+# Meta batches several messages into one delivery when they arrive together (spec §1.3).
+MESSAGES_PER_DELIVERY = 20
+COMMS_SENDERS = 1000
+COMMS_CLIENTS = 8
+
+
+def comms_message(index):
+    """A Meta-shaped inbound message; mostly text, with the other common kinds mixed in."""
+    sender = f"3460{index % COMMS_SENDERS:07d}"
+    message = {"from": sender, "id": f"wamid.BENCH{index:09d}", "timestamp": meta.now()}
+    kind = index % 10
+    if kind == 7:
+        message.update(type="image", image={"id": f"media{index}", "mime_type": "image/jpeg",
+                                            "sha256": "c2hh", "caption": "the invoice"})
+    elif kind == 8:
+        message.update(type="location", location={"latitude": 40.4168, "longitude": -3.7038, "name": "Office"})
+    elif kind == 9:
+        message.update(type="reaction", reaction={"message_id": f"wamid.BENCH{index - 1:09d}", "emoji": "👍"})
+    else:
+        message.update(type="text", text={"body": f"Message {index}: is the office open on Saturday?"})
+    return sender, message
+
+
+def comms_deliveries(first, count):
+    deliveries = []
+    for start in range(first, first + count, MESSAGES_PER_DELIVERY):
+        contacts, messages = [], []
+        for index in range(start, min(start + MESSAGES_PER_DELIVERY, first + count)):
+            sender, message = comms_message(index)
+            contacts.append({"profile": {"name": "Bench User"}, "wa_id": sender})
+            messages.append(message)
+        body = meta.body_of(meta.envelope("messages", {"contacts": contacts, "messages": messages}))
+        deliveries.append((body, meta.signature(body, APP_SECRET)))
+    return deliveries
+
+
+def post_all(port, deliveries):
+    """Posts the deliveries over COMMS_CLIENTS keep-alive connections; returns the non-200 count."""
+    import http.client
+    import threading
+    failures = []
+
+    def client(part):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for body, sig in part:
+            connection.request("POST", "/webhook", body=body,
+                               headers={"Content-Type": "application/json", "X-Hub-Signature-256": sig})
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                failures.append(response.status)
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(deliveries[i::COMMS_CLIENTS],)) for i in range(COMMS_CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(failures)
+
+
+def comms(binary):
+    work = tempfile.mkdtemp(prefix="callbox-comms-")
+    box = Box(os.path.join(work, "box"), "sandbox")
+    box.process = subprocess.Popen([binary, "run", "--config", box.config_path],
+                                   stdout=open(box.log_path, "w"), stderr=subprocess.STDOUT)
+    wait_http(box.url + "/healthz")
+    port = int(box.url.rsplit(":", 1)[1])
+    database = os.path.join(box.data_dir, "callbox.db")
+
+    def stored():
+        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)
+        try:
+            return connection.execute("select count(*) from comms_log").fetchone()[0]
+        finally:
+            connection.close()
+
+    half = COMMS_MESSAGES // 2
+    batches = [comms_deliveries(0, half), comms_deliveries(half, COMMS_MESSAGES - half)]
+    time.sleep(2)
+    samples = [("before", read_status(box.process.pid))]
+    rates = []
+    for number, deliveries in enumerate(batches):
+        target = half if number == 0 else COMMS_MESSAGES
+        started = time.monotonic()
+        refused = post_all(port, deliveries)
+        answered = time.monotonic() - started
+        deadline = time.monotonic() + 300
+        while stored() < target and time.monotonic() < deadline:
+            time.sleep(0.1)
+        elapsed = time.monotonic() - started
+        count = len(deliveries) * MESSAGES_PER_DELIVERY
+        rates.append((count, len(deliveries), answered, elapsed, refused))
+        samples.append((f"after {target // 1000}k", read_status(box.process.pid)))
+    time.sleep(5)
+    samples.append((f"after {COMMS_MESSAGES // 1000}k + 5 s idle", read_status(box.process.pid)))
+    rows = stored()
+    box.stop()
+
+    print(f"{COMMS_MESSAGES} inbound messages (70% text, image, location, reaction) from {COMMS_SENDERS} senders, "
+          f"{MESSAGES_PER_DELIVERY} per signed delivery, {COMMS_CLIENTS} keep-alive clients; each delivery is "
+          f"committed to the inbox (synchronous=FULL, fsync) before its 200, then stored in the comms log")
+    print(f"{'half':6}{'messages':>10}{'deliveries':>12}{'200s in s':>11}{'stored in s':>13}{'msgs/s stored':>15}{'non-200':>9}")
+    for number, (count, deliveries, answered, elapsed, refused) in enumerate(rates):
+        print(f"{number + 1:<6}{count:>10}{deliveries:>12}{answered:>11.2f}{elapsed:>13.2f}{count / elapsed:>15.0f}{refused:>9}")
+    print(f"comms_log rows: {rows} (expected {COMMS_MESSAGES})")
+    print(f"{'memory':28}{'VmRSS kB':>10}{'RssAnon kB':>12}")
+    for label, status in samples:
+        print(f"{label:28}{status['VmRSS']:>10}{status['RssAnon']:>12}")
+
+
 def read_status(pid):
     values = {}
     with open(f"/proc/{pid}/status") as f:
@@ -482,4 +594,4 @@ def offhook(binary):
 
 
 if __name__ == "__main__":
-    {"intake": intake, "memory": memory, "handset": handset, "offhook": offhook}[sys.argv[1]](sys.argv[2])
+    {"intake": intake, "memory": memory, "comms": comms, "handset": handset, "offhook": offhook}[sys.argv[1]](sys.argv[2])

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks of DESIGN.md §6 and issue 2: they print figures, side by side with their
 # references, and never fail on timing. Usage: bash Tests/Performance/run.sh [name…]
-# (names: callcore journal intake memory opus handset offhook; default all). handset and
+# (names: callcore journal intake memory comms opus handset offhook; default all). handset and
 # offhook drive aiortc, so they run on .venv's Python (as Provisioning/test.sh makes it), or
 # on $PYTHON; BENCH_CALL_SECONDS shortens handset's 60 s call.
 set -euo pipefail
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 source Provisioning/deps.sh
 ensure_packages "${BUILD_PACKAGES[@]}" wrk nginx baresip python3
 ensure_swift
-wanted=${*:-callcore journal intake memory opus handset offhook}
+wanted=${*:-callcore journal intake memory comms opus handset offhook}
 python=${PYTHON:-.venv/bin/python}
 media_python() {
     if [ ! -x "$python" ]; then
@@ -27,6 +27,8 @@ for name in $wanted; do
         journal)  echo "== Journal commits";  "$bin/JournalBench" ;;
         intake)   echo "== Webhook intake (wrk, 32 connections) vs nginx"; python3 Tests/Performance/bench.py intake "$bin/callbox" ;;
         memory)   echo "== Idle memory vs baresip"; python3 Tests/Performance/bench.py memory "$bin/callbox" ;;
+        comms)    echo "== Comms-log ingest of batched message webhooks; memory before and after"
+                  python3 Tests/Performance/bench.py comms "$bin/callbox" ;;
         opus)     echo "== Opus encode/decode per 20 ms frame"; "$bin/MediaBench" ;;
         handset)  echo "== Handset call: CPU and memory per endpoint vs two baresips in a call, delay the box adds"
                   media_python Tests/Performance/bench.py handset "$bin/callbox" ;;
