@@ -29,7 +29,7 @@ public final class Appliance {
     private let calls: CallController
     private let intake: WebhookIntake
     private let inbox: InboxProcessor
-    /// Call permissions: the lead registers `/api/permissions/…` on `PermissionEndpoints(permissions:)`.
+    /// Call permissions, for the call controller, the inbox and `PermissionEndpoints` (`/api/permissions/…`).
     let permissions: CallPermissions
     private var devCalls: DevCallControl?
     private let agents: AgentAuthentication

@@ -10,19 +10,36 @@ import WhatsApp
 ///
 /// Status and validate answer 200 with `allowed`, `rule`, `message` and `next_allowed_at`
 /// for a call now, and the same four under `request`; a refused request is 422 naming
-/// its rule. Bad input is 400; Meta's failures 502, or 504 when it did not answer.
+/// its rule. Bad input is 400; Meta's failures as for sending a text (422 window closed,
+/// 502, or 504 when it did not answer).
 struct PermissionEndpoints {
     /// WhatsApp interactive messages: `body.text` is at most 1024 characters.
     static let maximumBodyLength = 1024
 
     let permissions: CallPermissions
 
+    // MARK: routes (`ApiHandler.agent`)
+
+    func status(_ request: ApiRequest, _ responder: HTTPResponder) {
+        responder.respond(status(phone: request.parameters["phone"] ?? ""))
+    }
+
+    func request(_ request: ApiRequest, _ responder: HTTPResponder) {
+        self.request(request.http) { responder.respond($0) }
+    }
+
+    func validate(_ request: ApiRequest, _ responder: HTTPResponder) {
+        validate(request.http) { responder.respond($0) }
+    }
+
+    // MARK: answers
+
     func status(phone text: String) -> HTTPResponse {
         guard let phone = PhoneNumber(text) else { return Self.badPhone }
         do {
-            return .json(200, JSONWriter.encode(Self.json(try permissions.status(phone))))
+            return ApiResponse.json(200, Self.json(try permissions.status(phone)))
         } catch {
-            return ErrorBody.response(503, "journal_unavailable", "\(error)")
+            return ApiResponse.error(503, "journal_unavailable", "\(error)")
         }
     }
 
@@ -31,25 +48,24 @@ struct PermissionEndpoints {
         guard let phone = body["phone"]?.string.flatMap(PhoneNumber.init) else { return respond(Self.badPhone) }
         let text = body["body"]?.string
         if body["body"] != nil, body["body"] != .null, text == nil {
-            return respond(ErrorBody.response(400, "bad_body", "'body' is the request's text, a string"))
+            return respond(ApiResponse.error(400, "bad_body", "'body' is the request's text, a string"))
         }
         if let text, text.isEmpty || text.count > Self.maximumBodyLength {
-            return respond(ErrorBody.response(400, "bad_body", "'body' must be 1 to \(Self.maximumBodyLength) characters"))
+            return respond(ApiResponse.error(400, "bad_body", "'body' must be 1 to \(Self.maximumBodyLength) characters"))
         }
         permissions.request(phone, bodyText: text) { outcome in
             switch outcome {
             case let .sent(wamid, status):
-                var json = Self.json(status)
-                json = .object([JSONMember("wamid", .string(wamid))] + (json.members ?? []))
-                respond(.json(200, JSONWriter.encode(json)))
+                respond(ApiResponse.json(200, .object([JSONMember("wamid", .string(wamid))] + (Self.json(status).members ?? []))))
             case let .refused(refusal, byMeta, status):
                 respond(Self.refused(refusal, byMeta: byMeta, status: status))
             case let .failed(failure):
-                respond(Self.graphFailure(failure))
+                respond(WhatsAppMessaging.response(for: failure))
             case .notConfigured:
-                respond(ErrorBody.response(503, "whatsapp_not_configured", "[whatsapp] phone_number_id is not set"))
+                respond(ApiResponse.error(503, "whatsapp_not_configured",
+                                          "WhatsApp sending is not configured: set [whatsapp] phone_number_id to the business number's id from Meta"))
             case let .journalFailed(why):
-                respond(ErrorBody.response(503, "journal_unavailable", why))
+                respond(ApiResponse.error(503, "journal_unavailable", why))
             }
         }
     }
@@ -59,8 +75,8 @@ struct PermissionEndpoints {
         guard let phone = body["phone"]?.string.flatMap(PhoneNumber.init) else { return respond(Self.badPhone) }
         permissions.validate(phone) { result in
             switch result {
-            case let .success(status): respond(.json(200, JSONWriter.encode(Self.json(status))))
-            case let .failure(error): respond(ErrorBody.response(503, "journal_unavailable", "\(error)"))
+            case let .success(status): respond(ApiResponse.json(200, Self.json(status)))
+            case let .failure(error): respond(ApiResponse.error(503, "journal_unavailable", "\(error)"))
             }
         }
     }
@@ -111,7 +127,7 @@ struct PermissionEndpoints {
             JSONMember("refused_by", .string(byMeta ? "meta" : "box")),
         ]
         if let status { error.append(JSONMember("status", json(status))) }
-        return .json(422, JSONWriter.encode(["error": .object(error)]))
+        return ApiResponse.json(422, ["error": .object(error)])
     }
 
     /// The rule's sentence, with the time it lifts when there is one.
@@ -124,24 +140,11 @@ struct PermissionEndpoints {
         instant.map { .string(TimeText.iso8601($0)) } ?? .null
     }
 
-    static func graphFailure(_ failure: GraphRequestFailure) -> HTTPResponse {
-        switch failure {
-        case .transport(.timedOut):
-            return ErrorBody.response(504, "graph_timeout", "Meta did not answer in time")
-        case .transport:
-            return ErrorBody.response(502, "graph_unreachable", failure.description)
-        case let .graph(error) where error.kind == .windowClosed:
-            return ErrorBody.response(422, "window_closed", error.userMessage ?? error.details ?? error.message)
-        case let .graph(error):
-            return ErrorBody.response(502, "graph_error", error.description)
-        }
-    }
-
     private static func object(_ body: [UInt8]) -> JSONValue? {
         guard let value = try? JSONParser.parse(body), value.members != nil else { return nil }
         return value
     }
 
-    private static let badJSON = ErrorBody.response(400, "bad_json", "the body must be a JSON object")
-    private static let badPhone = ErrorBody.response(400, "bad_phone", "'phone' must be a phone number")
+    private static let badJSON = ApiResponse.error(400, "bad_json", "the body must be a JSON object")
+    private static let badPhone = ApiResponse.error(400, "bad_phone", "'phone' must be a phone number in international form, e.g. +34 600 111 222")
 }
