@@ -1,6 +1,7 @@
 import CallCore
 import Config
 import Glibc
+import HubSpot
 import Journal
 import Media
 import Runtime
@@ -27,6 +28,9 @@ public final class Appliance {
     private let graph: GraphClient
     private let sandbox: SandboxGraph?
     private let calls: CallController
+    /// Who a phone number is in HubSpot; "no match" for everyone without a HubSpot token.
+    private let contacts: ContactDirectory
+    private let router: IncomingCallRouter
     private let intake: WebhookIntake
     private let inbox: InboxProcessor
     /// Call permissions, for the call controller, the inbox and `PermissionEndpoints` (`/api/permissions/…`).
@@ -73,6 +77,15 @@ public final class Appliance {
 
         let policy = CallPolicy(maxCalls: config.box.maxCalls, ringTimeout: config.routing.ringTimeout)
         calls = CallController(policy: policy, journal: journal, graph: graph, number: number, loop: loop)
+        var hubspot: HubSpotAPI?
+        if let token = secrets.hubspotAccessToken {
+            hubspot = HubSpotAPI(transport: HTTPClient(loop: loop), baseURL: config.hubspot.apiURL.description, accessToken: token.revealed)
+        }
+        contacts = ContactDirectory(contacts: hubspot.map { HubSpotContacts(api: $0) })
+        router = IncomingCallRouter(directory: contacts, agentsByOwner: IncomingCallRouter.agentsByOwner(config.agents),
+                                    ownerFirst: config.routing.ownerFirst, handset: config.routing.handset,
+                                    journal: journal, calls: calls, loop: loop)
+        calls.router = router
         intake = WebhookIntake(journal: journal, appSecret: secrets.whatsappAppSecret.revealed,
                                verifyToken: secrets.whatsappVerifyToken.revealed, metrics: metrics)
         // Without a phone_number_id (a number not registered yet) nothing can be sent, and
@@ -95,6 +108,19 @@ public final class Appliance {
             case .comms: .agent(messaging.conversation)
             }
         }
+        let linker = CommsContactLinker(directory: contacts, journal: journal)
+        inbox.onMessageStored = { linker.link(wamid: $0, phone: $1) }
+        messaging.onSentWithoutContact = { linker.link(wamid: $0, phone: $1) }
+        // A live session is what "signed in" means until the widget's event stream (issue 5)
+        // can say who is actually watching.
+        router.signedInAgents = { [journal, log] in
+            do {
+                return try journal.agentSessions.signedInAgents(at: Instant(unixMilliseconds: WallClock.milliseconds()))
+            } catch {
+                log.error("cannot read sessions; ringing as if nobody were signed in", ["error": "\(error)"])
+                return []
+            }
+        }
         let certificate = try DtlsCertificate.loadOrCreate(directory: config.box.dataDirectory)
         let addresses = config.media.addresses.isEmpty
             ? IceCandidateGatherer.interfaceAddresses()
@@ -103,10 +129,11 @@ public final class Appliance {
         media = MediaEngine(certificate: certificate, addresses: addresses, loop: loop) { mediaEvents?($0) }
         let business = PhoneNumber(config.whatsapp.businessNumber ?? SandboxGraph.defaultBusinessNumber)
         if let board = config.board, let business {
-            let controller = try HandsetController(board: board, routing: config.routing.handset, business: business,
+            let controller = try HandsetController(board: board, business: business,
                                                    calls: calls, journal: journal, media: media, loop: loop)
             handset = controller
             calls.handset = controller
+            router.handset = controller
         }
         mediaEvents = { [weak self] event in
             self?.handset?.mediaEvent(event)

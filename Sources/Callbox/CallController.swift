@@ -41,6 +41,8 @@ final class CallController {
     private var pendingRemoteAnswers: [(CallHandle, String)] = []
     /// The desk handset and the box's own media; nil on a box without a handset.
     weak var handset: CallMediaHandler?
+    /// Decides who a ringing call rings, and rings the handset when its plan says.
+    weak var router: IncomingCallRouter?
     /// Checks business-initiated calls before Meta is asked; learns from call records.
     var permissions: CallPermissions?
 
@@ -259,9 +261,10 @@ final class CallController {
             if let id = timers.removeValue(forKey: TimerSlot(call: handle, kind: kind)) { loop.cancel(id) }
         case let .ring(handle):
             log.info("ringing", ["call": keys[handle] ?? "\(handle)"])
-            handset?.ring(handle)
+            router?.ring(handle)
         case let .stopRinging(handle):
             log.info("ringing stopped", ["call": keys[handle] ?? "\(handle)"])
+            router?.stopRinging(handle)
             handset?.stopRinging(handle)
         case let .startMedia(handle):
             startMedia(handle)
@@ -281,6 +284,7 @@ final class CallController {
     }
 
     private func forget(_ handle: CallHandle) {
+        router?.stopRinging(handle)
         keys[handle] = nil
         for slot in timers.keys where slot.call == handle {
             if let id = timers.removeValue(forKey: slot) { loop.cancel(id) }

@@ -6,8 +6,8 @@ import Journal
 import Media
 import Runtime
 
-/// The desk handset on the event loop (issue 3, DESIGN §2): it rings for incoming calls as
-/// `[routing] handset` says, answers one when lifted — the box's own SDP answer in
+/// The desk handset on the event loop (issue 3, DESIGN §2): it rings for incoming calls when
+/// the call's ring plan says (`IncomingCallRouter`), answers one when lifted — the box's own SDP answer in
 /// pre_accept and accept — and ends it when hung up; it places calls "via handset" with
 /// ring-back in the earpiece. Audio runs on an `AudioThread` per call, packets on the
 /// media engine's thread.
@@ -31,7 +31,6 @@ final class HandsetController: CallMediaHandler {
     private let journal: Journal
     private let media: MediaEngine
     private let board: BoardProfile
-    private let routing: HandsetRouting
     private let business: PhoneNumber
     private let ringer: Ringer?
     private var hook: HookSwitch?
@@ -43,10 +42,9 @@ final class HandsetController: CallMediaHandler {
     private var finishedQuality: [CallHandle: String] = [:]
     private let log = Logger("handset")
 
-    init(board: BoardProfile, routing: HandsetRouting, business: PhoneNumber, calls: CallController, journal: Journal,
+    init(board: BoardProfile, business: PhoneNumber, calls: CallController, journal: Journal,
          media: MediaEngine, loop: EventLoop) throws {
         self.board = board
-        self.routing = routing
         self.business = business
         self.calls = calls
         self.journal = journal
@@ -176,7 +174,7 @@ final class HandsetController: CallMediaHandler {
     // MARK: CallMediaHandler
 
     func ring(_ call: CallHandle) {
-        guard routing != .never, calls.table.slot(call)?.direction == .inbound else { return }
+        guard calls.table.slot(call)?.direction == .inbound else { return }
         if !ringing.contains(call) { ringing.append(call) }
         if current == nil {
             if isOffHook {

@@ -36,6 +36,12 @@ final class InboxProcessor {
         undecodable.increment(by: 0)
     }
 
+    /// Inbound messages the open batch stored, handed to `onMessageStored` once it commits.
+    private var storedMessages: [(wamid: String, phone: PhoneNumber)] = []
+    /// Called for each inbound message after the batch that stored it commits: the HubSpot
+    /// contact is looked up then, off the intake's path.
+    var onMessageStored: ((_ wamid: String, _ phone: PhoneNumber) -> Void)?
+
     /// Deliveries just committed by the intake, processed next from memory.
     private var queued: [(id: Int64, body: [UInt8])] = []
 
@@ -91,8 +97,12 @@ final class InboxProcessor {
             }
             if calls.hasExternalEffectsPending { try journal.makeDurable() }
             calls.runPendingEffects()
+            let stored = storedMessages
+            storedMessages.removeAll()
+            for message in stored { onMessageStored?(message.wamid, message.phone) }
         } catch {
             calls.discardPendingEffects()
+            storedMessages.removeAll()
             log.error("inbox batch could not commit; it stays pending", ["count": "\(batch.count)", "error": "\(error)"])
         }
     }
@@ -108,6 +118,7 @@ final class InboxProcessor {
             return
         }
         let effects = calls.pendingEffectCount
+        let messages = storedMessages.count
         do {
             try journal.transaction {
                 for rejected in decoded.rejected {
@@ -119,6 +130,7 @@ final class InboxProcessor {
             }
         } catch {
             calls.discardPendingEffects(from: effects)
+            storedMessages.removeSubrange(messages...)
             log.error("delivery processing failed; marked failed for `callbox journal reprocess`",
                       ["inbox": "\(delivery.id)", "error": "\(error)"])
             try journal.inbox.markFailed(id: delivery.id, error: "\(error)", at: now)
@@ -153,7 +165,9 @@ final class InboxProcessor {
             try calls.apply(.status(id, status), at: now)
         case let .message(message):
             events.increment("message")
-            let stored = try journal.comms.recordInbound(CommsRecord(CommsEntry(inbound: message), at: now))
+            let record = CommsRecord(CommsEntry(inbound: message), at: now)
+            let stored = try journal.comms.recordInbound(record)
+            if stored, let phone = record.phone.flatMap(PhoneNumber.init) { storedMessages.append((record.wamid, phone)) }
             log.info("message received", ["wamid": message.id, "type": message.type, "stored": stored ? "yes" : "duplicate"])
             if case let .interactive(.callPermissionReply(reply)) = message.content {
                 try permissions?.recordReply(reply, userID: message.fromUserID ?? message.contact?.userID,

@@ -25,6 +25,9 @@ final class WhatsAppMessaging {
     private let number: BusinessNumber?
     private let now: () -> Instant
     private let log = Logger("messages")
+    /// Called with a sent text's wamid and recipient once its row is committed, when the
+    /// widget named no HubSpot contact (the contact is then matched by phone).
+    var onSentWithoutContact: ((_ wamid: String, _ phone: PhoneNumber) -> Void)?
 
     init(journal: Journal, graph: GraphClient, number: BusinessNumber?,
          now: @escaping () -> Instant = { Instant(unixMilliseconds: WallClock.milliseconds()) }) {
@@ -98,6 +101,7 @@ final class WhatsAppMessaging {
             return ApiResponse.error(500, "not_logged", "WhatsApp accepted the message (\(wamid)) but the box could not log it: \(error)")
         }
         log.info("text sent", ["wamid": wamid, "agent": agent])
+        if contactID == nil, let recipient = PhoneNumber(phone) { onSentWithoutContact?(wamid, recipient) }
         return ApiResponse.json(200, ["wamid": .string(wamid)])
     }
 

@@ -1,14 +1,7 @@
 import CallCore
 
-/// When the desk handset rings for an incoming call.
-public enum HandsetRouting: String, Hashable, Sendable, ConfigChoice {
-    /// With the widgets, from the first ring (after the owner's head start).
-    case always
-    /// Only when no widget is signed in to take the call.
-    case fallback
-    /// Never; the handset only places and takes calls picked for it.
-    case never
-}
+/// The config spelling is the case name.
+extension HandsetRouting: ConfigChoice {}
 
 /// `[routing]`: who an incoming call rings, and for how long.
 public struct RoutingSettings: Hashable, Sendable {

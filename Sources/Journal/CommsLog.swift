@@ -101,6 +101,21 @@ public struct CommsLog {
         }
     }
 
+    /// Records which HubSpot contact a message is with: its object id, or `unknown:{phone}`
+    /// when HubSpot has none (issue 4 item 1). Set after the row, because the lookup must
+    /// not hold up intake. True if the row changed.
+    @discardableResult
+    public func setHubSpotContact(_ contact: String, wamid: String, now: Instant) throws -> Bool {
+        try connection.execute("""
+            UPDATE comms_log SET hubspot_contact_id = ?2, updated_at = ?3
+            WHERE wamid = ?1 AND hubspot_contact_id IS NOT ?2
+            """) {
+            try $0.bind(1, wamid)
+            try $0.bind(2, contact)
+            try $0.bind(3, now.unixMilliseconds)
+        } == 1
+    }
+
     /// Drops held statuses received before `cutoff` whose message never appeared. Returns how many.
     @discardableResult
     public func pruneStatusBacklog(receivedBefore cutoff: Instant) throws -> Int {

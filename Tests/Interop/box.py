@@ -42,9 +42,9 @@ def free_port():
 
 
 class Box:
-    def __init__(self, folder, graph_url, extra=None, max_calls=4, ring_timeout="5s", without=()):
+    def __init__(self, folder, graph_url, extra=None, max_calls=4, ring_timeout="5s", without=(), hubspot_token=None):
         """`extra` adds or overrides keys by section; `without` drops (section, key) pairs,
-        or a whole section for (section, None)."""
+        or a whole section for (section, None); `hubspot_token` goes into the secrets file."""
         self.folder = str(folder)
         os.makedirs(self.folder, exist_ok=True)
         self.port = free_port()
@@ -55,6 +55,8 @@ class Box:
             f.write(f"whatsapp_access_token = {ACCESS_TOKEN}\n"
                     f"whatsapp_app_secret = {APP_SECRET}\n"
                     f"whatsapp_verify_token = {VERIFY_TOKEN}\n")
+            if hubspot_token:
+                f.write(f"hubspot_access_token = {hubspot_token}\n")
         os.chmod(secrets_path, 0o600)
         sections = {
             "box": {"name": "interop", "data_dir": "data", "max_calls": str(max_calls),

@@ -28,6 +28,20 @@ private func permutations<T>(_ items: [T]) -> [[T]] {
 }
 
 @Suite struct CommsLogTests {
+    @Test func theMatchedContactIsSetOnTheRowLater() throws {
+        let journal = try TemporaryDirectory().open()
+        try journal.comms.recordInbound(inbound("wamid.C1"))
+        #expect(try journal.comms.record(wamid: "wamid.C1")?.hubspotContactID == nil)
+        #expect(try journal.comms.setHubSpotContact("1001", wamid: "wamid.C1", now: t0 + .seconds(5)))
+        let stored = try #require(try journal.comms.record(wamid: "wamid.C1"))
+        #expect(stored.hubspotContactID == "1001")
+        #expect(stored.updatedAt == t0 + .seconds(5))
+        #expect(try journal.comms.setHubSpotContact("1001", wamid: "wamid.C1", now: t0 + .seconds(6)) == false)
+        #expect(try journal.comms.setHubSpotContact("unknown:34600111222", wamid: "wamid.C1", now: t0 + .seconds(7)))
+        #expect(try journal.comms.record(wamid: "wamid.C1")?.hubspotContactID == "unknown:34600111222")
+        #expect(try journal.comms.setHubSpotContact("1001", wamid: "wamid.NONE", now: t0) == false)
+    }
+
     @Test func inboundIsStoredOncePerWamid() throws {
         let journal = try TemporaryDirectory().open()
         var message = inbound("wamid.IN1")
