@@ -99,6 +99,7 @@ public final class Appliance {
                                       graph: sendingNumber == nil ? nil : graph, number: number)
         calls.permissions = permissions
         inbox.permissions = permissions
+        let permissionRoutes = PermissionEndpoints(permissions: permissions)
         api = ApiRouter(authentication: agents) { [agents, messaging] endpoint in
             switch endpoint {
             case .login: .open(agents.login)
@@ -106,6 +107,9 @@ public final class Appliance {
             case .me: .agent(agents.me)
             case .whatsappSend: .agent(messaging.send)
             case .comms: .agent(messaging.conversation)
+            case .permissionStatus: .agent(permissionRoutes.status)
+            case .permissionRequest: .agent(permissionRoutes.request)
+            case .permissionValidate: .agent(permissionRoutes.validate)
             }
         }
         let linker = CommsContactLinker(directory: contacts, journal: journal)
