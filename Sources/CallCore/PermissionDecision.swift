@@ -18,6 +18,9 @@ public enum PermissionRule: String, Hashable, Sendable, CaseIterable {
     case rejected
     /// Unanswered calls withdrew the permission (§4.5).
     case revoked
+    /// Meta §4.5: at most 100 connected business-initiated calls per rolling 24 h (138012);
+    /// only Meta counts them, so only its `call_permissions` answer applies this rule.
+    case callLimit = "call_limit"
 
     /// The Graph error Meta would answer with, had the box asked.
     public var metaErrorCode: Int? {
@@ -25,6 +28,7 @@ public enum PermissionRule: String, Hashable, Sendable, CaseIterable {
         case .requestCooldown, .weeklyLimit: 138009
         case .permanentExists: 138017
         case .noPermission, .awaitingReply, .expired, .rejected, .revoked: 138006
+        case .callLimit: 138012
         case .alreadyTemporary: nil
         }
     }
@@ -41,6 +45,7 @@ public enum PermissionRule: String, Hashable, Sendable, CaseIterable {
         case .expired: "This contact's temporary permission to call has expired; send a new request."
         case .rejected: "This contact declined the call permission request."
         case .revoked: "Permission to call was withdrawn after several unanswered calls; send a new request."
+        case .callLimit: "WhatsApp's daily limit of connected calls to this contact is reached."
         }
     }
 }

@@ -10,11 +10,14 @@ enum ApiEndpoint: CaseIterable {
     case me
     case whatsappSend
     case comms
+    case permissionStatus
+    case permissionRequest
+    case permissionValidate
 
     var method: String {
         switch self {
-        case .login, .logout, .whatsappSend: "POST"
-        case .me, .comms: "GET"
+        case .login, .logout, .whatsappSend, .permissionRequest, .permissionValidate: "POST"
+        case .me, .comms, .permissionStatus: "GET"
         }
     }
 
@@ -26,6 +29,9 @@ enum ApiEndpoint: CaseIterable {
         case .me: "/api/me"
         case .whatsappSend: "/api/whatsapp/send"
         case .comms: "/api/comms"
+        case .permissionStatus: "/api/permissions/status/{phone}"
+        case .permissionRequest: "/api/permissions/request"
+        case .permissionValidate: "/api/permissions/validate"
         }
     }
 

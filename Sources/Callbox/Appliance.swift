@@ -33,6 +33,8 @@ public final class Appliance {
     private let router: IncomingCallRouter
     private let intake: WebhookIntake
     private let inbox: InboxProcessor
+    /// Call permissions, for the call controller, the inbox and `PermissionEndpoints` (`/api/permissions/…`).
+    let permissions: CallPermissions
     private var devCalls: DevCallControl?
     private let agents: AgentAuthentication
     private let messaging: WhatsAppMessaging
@@ -103,6 +105,11 @@ public final class Appliance {
         agents = AgentAuthentication(journal: journal, agents: config.agents, secureCookie: config.http.tls != nil, loop: loop)
         try agents.syncAgents()
         messaging = WhatsAppMessaging(journal: journal, graph: graph, number: sendingNumber)
+        permissions = CallPermissions(settings: config.permissions, journal: journal,
+                                      graph: sendingNumber == nil ? nil : graph, number: number)
+        calls.permissions = permissions
+        inbox.permissions = permissions
+        let permissionRoutes = PermissionEndpoints(permissions: permissions)
         api = ApiRouter(authentication: agents) { [agents, messaging] endpoint in
             switch endpoint {
             case .login: .open(agents.login)
@@ -110,6 +117,9 @@ public final class Appliance {
             case .me: .agent(agents.me)
             case .whatsappSend: .agent(messaging.send)
             case .comms: .agent(messaging.conversation)
+            case .permissionStatus: .agent(permissionRoutes.status)
+            case .permissionRequest: .agent(permissionRoutes.request)
+            case .permissionValidate: .agent(permissionRoutes.validate)
             }
         }
         let linker = CommsContactLinker(directory: contacts, journal: journal)
@@ -270,6 +280,8 @@ public final class Appliance {
             responder.respond(.json(200, JSONWriter.encode(["requests": .array(sandbox?.recent ?? [])])))
         case ("POST", "/dev/sandbox/incoming-call") where sandbox != nil:
             responder.respond(sandboxIncomingCall(request))
+        case ("POST", "/dev/sandbox/permission-reply") where sandbox != nil:
+            responder.respond(sandboxPermissionReply(request))
         case (_, let path) where path.hasPrefix("/dev/calls/") || path == "/dev/calls/dial":
             guard let devCalls else {
                 responder.respond(ErrorBody.response(404, "not_found", "call control is off ([dev] call_control)"))
@@ -298,6 +310,23 @@ public final class Appliance {
         }
         let id = sandbox.placeIncomingCall(from: caller.description, name: body["name"]?.string ?? "Sandbox User")
         return .json(200, JSONWriter.encode(["call": .string(id)]))
+    }
+
+    /// The sandbox's WhatsApp user answers a permission request (`callbox simulate permission-reply`).
+    private func sandboxPermissionReply(_ request: HTTPRequest) -> HTTPResponse {
+        guard DevCallControl.allows(request), let sandbox else {
+            return ErrorBody.response(403, "forbidden", "the sandbox answers loopback clients only")
+        }
+        let body = (try? JSONParser.parse(request.body)) ?? .object([])
+        guard let user = PhoneNumber(body["from"]?.string ?? Simulate.defaultCaller) else {
+            return ErrorBody.response(400, "bad_number", "'from' must be a phone number")
+        }
+        guard let response = body["response"]?.string, response == "accept" || response == "reject" else {
+            return ErrorBody.response(400, "bad_response", "'response' is accept or reject")
+        }
+        sandbox.replyToPermissionRequest(from: user.description, accept: response == "accept",
+                                         permanent: body["permanent"]?.bool ?? false, requestID: nil)
+        return .json(200, JSONWriter.encode(["from": .string(user.description), "response": .string(response)]))
     }
 
     private func health() -> HTTPResponse {

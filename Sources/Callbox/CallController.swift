@@ -17,6 +17,8 @@ enum SessionChange {
 struct CallEventResult {
     var handle: CallHandle?
     var refusal: Refusal?
+    /// A business-initiated call the permission rules refused before the table saw it.
+    var permission: PermissionRefusal?
 }
 
 /// Drives the pure call table from the event loop: journals each transition before its
@@ -43,6 +45,8 @@ final class CallController {
     var hubSpotLog: HubSpotLog?
     /// Decides who a ringing call rings, and rings the handset when its plan says.
     weak var router: IncomingCallRouter?
+    /// Checks business-initiated calls before Meta is asked; learns from call records.
+    var permissions: CallPermissions?
 
     private struct TimerSlot: Hashable {
         var call: CallHandle
@@ -71,6 +75,11 @@ final class CallController {
     /// `runPendingEffects`, after the commit.
     @discardableResult
     func apply(_ event: CallEvent, at now: Instant, session: SessionChange? = nil) throws -> CallEventResult {
+        if case let .dial(dial) = event, let refusal = try permissions?.callRefusal(to: dial.to) {
+            log.notice("business-initiated call refused by a permission rule",
+                       ["to": dial.to.description, "rule": refusal.rule.rawValue, "by": "\(dial.by)"])
+            return CallEventResult(permission: refusal)
+        }
         let handle = table.handle(event, at: now, into: &actions)
         var result = CallEventResult(handle: handle)
         var changed = false
@@ -193,6 +202,7 @@ final class CallController {
             quality: handset?.quality(of: record.call))
         if try journal.callRecords.record(row) {
             try hubSpotLog?.callRecorded(row, at: record.endedAt)
+            try permissions?.recordOutcome(of: record)
             log.notice("call recorded", ["call": key, "outcome": row.outcome, "duration_ms": "\(row.duration.milliseconds)"])
         }
     }
@@ -361,6 +371,10 @@ final class CallController {
                 self?.handleNow(.connectSucceeded(handle, callID))
             case let .failure(error):
                 self?.log.warning("graph connect failed", ["call": key, "error": "\(error)"])
+                // Meta knows of no permission the ledger believed in: reconcile, so the next dial is refused here.
+                if case let .graph(graphError) = error, graphError.kind == .noPermission {
+                    self?.permissions?.validate(to) { _ in }
+                }
                 self?.handleNow(.connectFailed(handle, Self.failure(from: error)))
             }
         }

@@ -9,7 +9,8 @@ import Runtime
 ///     POST /dev/calls/{call}/answer   {"sdp": "...", "via": "api" | "handset" | "browser"}
 ///     POST /dev/calls/{call}/decline
 ///     POST /dev/calls/{call}/hangup
-///     POST /dev/calls/dial            {"to": "34600111222", "sdp": "..."}  → {"call": key}
+///     POST /dev/calls/dial            {"to": "34600111222", "sdp": "..."}  → {"call": key}, or 422
+///                                     naming the permission rule that refuses the call
 ///                                     {"to": "34600111222", "via": "handset"}: the box offers
 ///     POST /dev/calls/{call}/dtmf     {"digits": "123#"}: RFC 4733 from the handset's call
 ///     POST /dev/calls/{call}/mute     {"muted": true}: the handset's microphone
@@ -101,6 +102,7 @@ final class DevCallControl {
         if body["via"]?.string == "handset" {
             guard let handset else { return ErrorBody.response(409, "no_handset", "this box has no handset ([box] board)") }
             let result = handset.dial(to)
+            if let refusal = result.permission { return PermissionEndpoints.refused(refusal, byMeta: false) }
             guard let handle = result.handle, result.refusal == nil else {
                 return ErrorBody.response(409, result.refusal?.reason.rawValue ?? "handset_busy", "the handset cannot place the call now")
             }
@@ -113,6 +115,7 @@ final class DevCallControl {
                                      session: SessionChange.opened(direction: .outbound, remote: to, business: businessNumber,
                                                       offeredAt: Instant(unixMilliseconds: WallClock.milliseconds()),
                                                       offerSDP: sdp, callerName: nil))
+        if let refusal = result.permission { return PermissionEndpoints.refused(refusal, byMeta: false) }
         guard let handle = result.handle, result.refusal == nil else {
             return ErrorBody.response(409, result.refusal?.reason.rawValue ?? "refused", "the call cannot be placed now")
         }

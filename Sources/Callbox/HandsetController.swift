@@ -109,6 +109,7 @@ final class HandsetController: CallMediaHandler {
                                      session: .opened(direction: .outbound, remote: to, business: business,
                                                       offeredAt: Instant(unixMilliseconds: WallClock.milliseconds()),
                                                       offerSDP: opened.localDescription, callerName: nil))
+        // A permission refusal is logged by the call controller; Meta never hears of the call.
         guard let handle = result.handle, result.refusal == nil, start(handle, opened, ringback: true) else {
             media.close(opened.id)
             return result

@@ -14,6 +14,8 @@ final class InboxProcessor {
 
     private let journal: Journal
     private let calls: CallController
+    /// Applies `call_permission_reply` messages to the ledger.
+    var permissions: CallPermissions?
     private let phoneNumberID: String?
     private let log = Logger("inbox")
     private var scheduled = false
@@ -170,6 +172,10 @@ final class InboxProcessor {
             if stored { try hubSpotLog?.inboundMessageStored(record, at: now) }
             if stored, let phone = record.phone.flatMap(PhoneNumber.init) { storedMessages.append((record.wamid, phone)) }
             log.info("message received", ["wamid": message.id, "type": message.type, "stored": stored ? "yes" : "duplicate"])
+            if case let .interactive(.callPermissionReply(reply)) = message.content {
+                try permissions?.recordReply(reply, userID: message.fromUserID ?? message.contact?.userID,
+                                             phone: message.from ?? message.contact?.waID, at: now)
+            }
         case let .messageStatus(status):
             events.increment("message_status")
             let update = CommsEntry.StatusUpdate(status)

@@ -14,6 +14,7 @@ enum JournalCommand {
       reprocess ID|all       put an undecodable or failed delivery back in the queue
       outbox                 HubSpot writes waiting or parked, with attempts and errors
       outbox requeue ID|all  retry a parked HubSpot write (all: every parked one)
+      permissions [PHONE]    call permissions by contact; with PHONE (or a user id), its record and history
     """
 
     static func main(_ arguments: [String]) -> Int32 {
@@ -41,6 +42,8 @@ enum JournalCommand {
             case ("reprocess", 2): try reprocess(journal, which: words[1])
             case ("outbox", 1): try OutboxCommand.show(journal, limit: limit)
             case ("outbox", 3) where words[1] == "requeue": try OutboxCommand.requeue(journal, which: words[2])
+            case ("permissions", 1): try PermissionsReport.list(journal, limit: limit)
+            case ("permissions", 2): try PermissionsReport.show(journal, contact: words[1])
             default:
                 CommandLineTool.printError(usage)
                 return 2

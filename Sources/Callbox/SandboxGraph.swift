@@ -36,6 +36,17 @@ final class SandboxGraph: GraphTransport {
     var phone: SandboxPhone?
     /// SDP offers of the box's outbound calls, for the phone to answer.
     private var offers: [String: String] = [:]
+    /// Permissions the sandbox users granted, by user.
+    private var grants: [String: Grant] = [:]
+    private enum Grant {
+        /// Expiry in Unix seconds.
+        case temporary(Int64)
+        case permanent
+    }
+    /// Meta §4.5: a temporary permission lasts 7 days.
+    static let grantSeconds: Int64 = 7 * 86_400
+    /// The sandbox user reads the request and taps "allow" after this long.
+    static let replyDelayMilliseconds: Int64 = 1_000
 
     init(loop: EventLoop, webhookURL: String, appSecret: String, phoneNumberID: String, businessNumber: String) {
         self.loop = loop
@@ -104,12 +115,24 @@ final class SandboxGraph: GraphTransport {
             let id = "wamid.SANDBOX\(WallClock.milliseconds())\(nextMessage)"
             nextMessage += 1
             log.info("message", ["to": to, "wamid": id])
+            var followUp: (() -> Void)?
+            if case .callPermissionRequest = parsed.operation {
+                followUp = { [weak self] in self?.acceptPermissionRequest(id, from: to) }
+            }
             return (200, JSONWriter.encode(["messaging_product": "whatsapp",
                                             "contacts": [["input": .string(to), "wa_id": .string(to)]],
-                                            "messages": [["id": .string(id)]]]), nil)
-        case .callPermissionsQuery:
-            return (200, JSONWriter.encode(["messaging_product": "whatsapp", "permission": ["status": "no_permission"],
-                                            "actions": []]), nil)
+                                            "messages": [["id": .string(id)]]]), followUp)
+        case let .callPermissionsQuery(user):
+            var permission: JSONValue = ["status": "no_permission"]
+            switch grants[user] {
+            case .permanent?:
+                permission = ["status": "permanent"]
+            case let .temporary(expires)? where expires > WallClock.milliseconds() / 1_000:
+                permission = ["status": "temporary", "expiration_time": .integer(expires)]
+            default:
+                break
+            }
+            return (200, JSONWriter.encode(["messaging_product": "whatsapp", "permission": permission, "actions": []]), nil)
         }
     }
 
@@ -134,6 +157,40 @@ final class SandboxGraph: GraphTransport {
             self?.phone?.connected(id)
             self?.deliver(self?.status(id: id, to: to, "ACCEPTED"))
         }
+    }
+
+    /// The sandbox user reads the box's request and allows calls for 7 days.
+    private func acceptPermissionRequest(_ wamid: String, from user: String) {
+        loop.schedule(afterMilliseconds: Self.replyDelayMilliseconds) { [weak self] in
+            self?.replyToPermissionRequest(from: user, accept: true, permanent: false, requestID: wamid)
+        }
+    }
+
+    /// A sandbox user answers a permission request (`callbox simulate permission-reply`):
+    /// Meta's reply webhook (spec §4.3), and the grant `call_permissions` reports from then on.
+    func replyToPermissionRequest(from user: String, accept: Bool, permanent: Bool, requestID: String?) {
+        var reply: [JSONMember] = [JSONMember("response", .string(accept ? "accept" : "reject")),
+                                   JSONMember("is_permanent", .bool(accept && permanent)),
+                                   JSONMember("response_source", "user_action")]
+        if !accept {
+            grants[user] = nil
+        } else if permanent {
+            grants[user] = .permanent
+        } else {
+            let expires = WallClock.milliseconds() / 1_000 + Self.grantSeconds
+            grants[user] = .temporary(expires)
+            reply.append(JSONMember("expiration_timestamp", .integer(expires)))
+        }
+        var message: [JSONMember] = [
+            JSONMember("from", .string(user)), JSONMember("id", .string("wamid.SANDBOXREPLY\(WallClock.milliseconds())")),
+            JSONMember("timestamp", nowText), JSONMember("type", "interactive"),
+            JSONMember("interactive", ["type": "call_permission_reply", "call_permission_reply": .object(reply)]),
+        ]
+        if let requestID { message.append(JSONMember("context", ["from": .string(businessNumber), "id": .string(requestID)])) }
+        deliver(envelope([
+            JSONMember("contacts", [["profile": ["name": "Sandbox User"], "wa_id": .string(user)]]),
+            JSONMember("messages", [.object(message)]),
+        ], field: "messages"))
     }
 
     /// The sandbox user calls the business: Meta's connect webhook with the phone's offer
@@ -164,13 +221,13 @@ final class SandboxGraph: GraphTransport {
 
     private var nowText: JSONValue { .string(String(WallClock.milliseconds() / 1_000)) }
 
-    private func envelope(_ value: [JSONMember]) -> JSONValue {
+    private func envelope(_ value: [JSONMember], field: String = "calls") -> JSONValue {
         var members = [JSONMember("messaging_product", "whatsapp"),
                        JSONMember("metadata", ["display_phone_number": .string(businessNumber),
                                                "phone_number_id": .string(phoneNumberID)])]
         members += value
         return ["object": "whatsapp_business_account",
-                "entry": [["id": .string(Self.wabaID), "changes": [["field": "calls", "value": .object(members)]]]]]
+                "entry": [["id": .string(Self.wabaID), "changes": [["field": .string(field), "value": .object(members)]]]]]
     }
 
     private func status(id: String, to: String, _ status: String) -> JSONValue {

@@ -15,7 +15,8 @@ enum Simulate {
       message [--from NUMBER] TEXT                  a WhatsApp text message arrives
       permission-reply [--from NUMBER] accept|reject [--permanent]
       answer CALL_ID | decline CALL_ID | hangup CALL_ID   staff act on a call (needs [dev] call_control)
-      dial NUMBER                                   place a business-initiated call (needs [dev] call_control)
+      dial NUMBER                                   place a business-initiated call (needs [dev] call_control
+                                                    and the user's call permission: permission-reply accept)
     """
 
     static let defaultCaller = "34600111222"
@@ -57,6 +58,10 @@ enum Simulate {
             return meta.deliver(meta.status(id: words[0], status: words[1].uppercased(), to: from), describing: "status \(words[1]) for \(words[0])")
         case ("message", 1):
             return meta.deliver(meta.text(from: from, body: words[0]), describing: "message from +\(from)")
+        case ("permission-reply", 1) where config.whatsapp.isSandbox && (words[0] == "accept" || words[0] == "reject"):
+            // The sandbox's Meta then reports the grant in call_permissions too.
+            return meta.control("/dev/sandbox/permission-reply",
+                                ["from": .string(from), "response": .string(words[0]), "permanent": .bool(permanent)])
         case ("permission-reply", 1) where words[0] == "accept" || words[0] == "reject":
             return meta.deliver(meta.permissionReply(from: from, accept: words[0] == "accept", permanent: permanent),
                                 describing: "permission \(words[0]) from +\(from)")

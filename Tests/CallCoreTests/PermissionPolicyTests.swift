@@ -186,6 +186,23 @@ private func refusal(_ decision: PermissionDecision) -> PermissionRefusal? { dec
         #expect(policy.mayRequest(record, now: t0 + .hours(4)) == .allowed)
     }
 
+    @Test func theConfiguredMissedCountRevokes() {
+        let strict = PermissionPolicy(rules: PermissionRules(revokeAfterMissed: 2))
+        var record = PermissionRecord(updatedAt: t0)
+        _ = strict.recordReply(&record, accepted: true, permanent: false, expiration: nil, now: t0)
+        #expect(strict.recordCallOutcome(&record, direction: .outbound, connected: false, now: t0 + .hours(1))?.reason == .unansweredCall)
+        let second = strict.recordCallOutcome(&record, direction: .outbound, connected: false, now: t0 + .hours(2))
+        #expect(second?.reason == .revokedAfterUnansweredCalls && record.state == .revoked)
+    }
+
+    @Test func unansweredCallsWithoutAGrantRevokeNothing() {
+        var record = PermissionRecord(state: .rejected, updatedAt: t0)
+        for call in 1...4 {
+            _ = policy.recordCallOutcome(&record, direction: .outbound, connected: false, now: t0 + .hours(Int64(call)))
+        }
+        #expect(record.state == .rejected && record.consecutiveUnanswered == 4)
+    }
+
     @Test func aConnectedCallResetsTheCountAndTheRequestLimits() {
         var record = PermissionRecord(updatedAt: t0)
         _ = policy.recordRequest(&record, now: t0)

@@ -15,6 +15,15 @@ from loopback_server import LoopbackServer
 
 CALL_ACTIONS = {"connect", "pre_accept", "accept", "reject", "terminate"}
 
+DAY = 86400
+# Spec §4.5: 1 permission request per 24 h and 2 per 7 days per business + user pair.
+REQUESTS_PER_DAY = 1
+REQUESTS_PER_WEEK = 2
+# Spec §4.4: 5 call_permissions GETs per 1-second window, then 613 (HTTP 429).
+PERMISSION_GETS_PER_SECOND = 5
+# Spec §4.5: at most 100 connected business-initiated calls per rolling 24 h.
+CONNECTED_CALLS_PER_DAY = 100
+
 
 class GraphRequest:
     def __init__(self, method, path, headers, body):
@@ -76,6 +85,13 @@ class FakeGraph(LoopbackServer):
         self.next_message = 1
         # Tests push (status, body) here to make the next call action fail as Meta would.
         self.scripted = []
+        # What Meta holds per user (wa_id): {"status": "temporary"|"permanent", "expiration_time": unix s}.
+        self.permissions = {}
+        # Accepted permission requests per user (unix seconds), for Meta's own limits.
+        self.permission_requests = {}
+        # When call_permissions GETs arrived (time.monotonic()), for the 613 limit.
+        self.permission_gets = []
+        self.clock = time.time
         self.delay_seconds = 0.0
         LoopbackServer.__init__(self, self._handler())
 
@@ -83,6 +99,26 @@ class FakeGraph(LoopbackServer):
         with self.lock:
             return [r for r in self.requests
                     if r.path.endswith("/calls") and (action is None or r.action == action)]
+
+    def messages(self, interactive_type=None):
+        with self.lock:
+            return [r for r in self.requests if r.path.split("?")[0].endswith("/messages") and
+                    (interactive_type is None or ((r.json or {}).get("interactive") or {}).get("type") == interactive_type)]
+
+    def permission_queries(self):
+        with self.lock:
+            return [r for r in self.requests if r.path.split("?")[0].endswith("/call_permissions")]
+
+    def grant(self, wa_id, status="temporary", expiration=None):
+        """Meta now holds this permission (the user granted it from the business profile)."""
+        with self.lock:
+            if status == "no_permission":
+                self.permissions.pop(wa_id, None)
+            elif status == "temporary":
+                self.permissions[wa_id] = {"status": status,
+                                           "expiration_time": expiration or int(self.clock()) + 7 * DAY}
+            else:
+                self.permissions[wa_id] = {"status": status}
 
     def all_problems(self):
         with self.lock:
@@ -111,7 +147,80 @@ class FakeGraph(LoopbackServer):
             return self.answer_call_action(request)
         if kind == "messages":
             return self.answer_message(request)
-        return 200, {"messaging_product": "whatsapp", "permission": {"status": "no_permission"}, "actions": []}
+        return self.answer_permission_query(request)
+
+    def permission_of(self, wa_id):
+        permission = self.permissions.get(wa_id)
+        if permission and permission["status"] == "temporary" and permission["expiration_time"] <= self.clock():
+            permission = None
+        return permission or {"status": "no_permission"}
+
+    def request_limits(self, wa_id):
+        """Meta's `send_call_permission_request` limits now (spec §4.4): (limits, can_send)."""
+        now = self.clock()
+        times = [t for t in self.permission_requests.get(wa_id, []) if t > now - 7 * DAY]
+        day = [t for t in times if t > now - DAY]
+        daily = {"time_period": "PT24H", "max_allowed": REQUESTS_PER_DAY, "current_usage": len(day)}
+        weekly = {"time_period": "P7D", "max_allowed": REQUESTS_PER_WEEK, "current_usage": len(times)}
+        if len(day) >= REQUESTS_PER_DAY:
+            daily["limit_expiration_time"] = int(day[-REQUESTS_PER_DAY] + DAY)
+        if len(times) >= REQUESTS_PER_WEEK:
+            weekly["limit_expiration_time"] = int(times[-REQUESTS_PER_WEEK] + 7 * DAY)
+        return [daily, weekly], len(day) < REQUESTS_PER_DAY and len(times) < REQUESTS_PER_WEEK
+
+    def answer_permission_query(self, request):
+        problems = request.problems
+        if request.method != "GET":
+            problems.append("call_permissions is a GET")
+            return meta_error(100, "Invalid parameter", 400)
+        now = time.monotonic()
+        self.permission_gets = [t for t in self.permission_gets if t > now - 1.0]
+        self.permission_gets.append(now)
+        if len(self.permission_gets) > PERMISSION_GETS_PER_SECOND:
+            return meta_error(613, "Calls to this api have exceeded the rate limit.", 429)
+        query = dict(pair.split("=", 1) for pair in request.path.partition("?")[2].split("&") if "=" in pair)
+        wa_id = query.get("user_wa_id", "")
+        if not re.fullmatch(r"\d{6,20}", wa_id):
+            problems.append(f"call_permissions needs user_wa_id digits, got {wa_id!r}")
+            return meta_error(100, "Invalid parameter", 400, details="user_wa_id")
+        permission = self.permission_of(wa_id)
+        limits, can_send = self.request_limits(wa_id)
+        return 200, {"messaging_product": "whatsapp", "permission": permission, "actions": [
+            {"action_name": "send_call_permission_request",
+             "can_perform_action": can_send and permission["status"] != "permanent", "limits": limits},
+            {"action_name": "start_call", "can_perform_action": permission["status"] != "no_permission",
+             "limits": [{"time_period": "PT24H", "max_allowed": CONNECTED_CALLS_PER_DAY, "current_usage": 0}]}]}
+
+    def answer_permission_request(self, request):
+        """The interactive call_permission_request (spec §4.2) under Meta's own limits (§4.5)."""
+        body, problems = request.json, request.problems
+        interactive = body.get("interactive")
+        if not isinstance(interactive, dict):
+            problems.append("interactive message without an interactive object")
+            return meta_error(100, "Invalid parameter", 400)
+        if body.get("recipient_type") != "individual":
+            problems.append("recipient_type must be individual")
+        if interactive.get("type") != "call_permission_request":
+            problems.append(f"interactive.type {interactive.get('type')!r}")
+        if (interactive.get("action") or {}).get("name") != "call_permission_request":
+            problems.append("interactive.action.name must be call_permission_request")
+        for part in ("header", "footer"):
+            if part in interactive:
+                problems.append(f"free-form call_permission_request cannot carry a {part}")
+        if "body" in interactive and not isinstance((interactive["body"] or {}).get("text"), str):
+            problems.append("interactive.body.text must be a string")
+        to = str(body.get("to", ""))
+        if not re.fullmatch(r"\d{6,20}", to):
+            problems.append("a permission request needs 'to' digits")
+        if problems:
+            return meta_error(100, "Invalid parameter", 400, details="; ".join(problems))
+        if self.permission_of(to)["status"] == "permanent":
+            return meta_error(138017, "Permanent call permission already exists", 400)
+        _, can_send = self.request_limits(to)
+        if not can_send:
+            return meta_error(138009, "Call permission request limit reached", 400)
+        self.permission_requests.setdefault(to, []).append(self.clock())
+        return None
 
     def answer_call_action(self, request):
         body, problems = request.json, request.problems
@@ -153,6 +262,8 @@ class FakeGraph(LoopbackServer):
             return self.scripted.pop(0)
         if problems:
             return meta_error(100, "Invalid parameter", 400, details="; ".join(problems))
+        if action == "connect" and self.permission_of(str(body.get("to")))["status"] == "no_permission":
+            return meta_error(138006, "No approved call permission found", 401)
         if action == "connect":
             call_id = f"wacid.FAKE{self.next_call:08d}"
             self.next_call += 1
@@ -166,6 +277,10 @@ class FakeGraph(LoopbackServer):
             return meta_error(100, "Invalid parameter", 400)
         if self.scripted:
             return self.scripted.pop(0)
+        if body.get("type") == "interactive":
+            refused = self.answer_permission_request(request)
+            if refused:
+                return refused
         wamid = f"wamid.FAKE{self.next_message:08d}"
         self.next_message += 1
         to = body.get("to", "")

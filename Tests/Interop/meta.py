@@ -114,6 +114,22 @@ def text_message(wamid, text, sender=CALLER):
         "messages": [{"from": sender, "id": wamid, "timestamp": now(), "type": "text", "text": {"body": text}}]})
 
 
+def permission_reply(wamid, response="accept", permanent=False, expiration=None, sender=CALLER,
+                     user_id=None, request_wamid=None):
+    """The user's answer to a call permission request (spec §4.3). `expiration` is sent as
+    given, so a test can send it as Meta's docs show it both ways: a string or an integer."""
+    reply = {"response": response, "is_permanent": permanent, "response_source": "user_action"}
+    if response == "accept" and not permanent:
+        reply["expiration_timestamp"] = expiration if expiration is not None else int(time.time()) + 7 * 86400
+    message = {"from": sender, "id": wamid, "timestamp": now(), "type": "interactive",
+               "interactive": {"type": "call_permission_reply", "call_permission_reply": reply}}
+    if user_id is not None:
+        message["from_user_id"] = user_id
+    if request_wamid is not None:
+        message["context"] = {"from": BUSINESS_NUMBER, "id": request_wamid}
+    return envelope("messages", {"contacts": [{"profile": {"name": "Ana Ruiz"}, "wa_id": sender}], "messages": [message]})
+
+
 def body_of(payload):
     """Compact bytes, as Meta sends: what gets signed is exactly what goes on the wire."""
     return json.dumps(payload, separators=(",", ":")).encode()

@@ -3,6 +3,7 @@ import json
 
 import meta
 from box import wait_for
+from grants import grant_permission
 
 
 def call_row(box, call_id):
@@ -109,6 +110,7 @@ def test_a_stale_connect_is_not_acted_on(box, graph):
 
 
 def test_an_outbound_call_connects_rings_and_is_answered(box, graph):
+    grant_permission(box, graph)
     status, body, _ = box.post_json("/dev/calls/dial", {"to": meta.CALLER, "sdp": meta.BOX_OFFER})
     assert status == 200, body
     wait_for(lambda: graph.calls("connect"), what="connect")
@@ -131,13 +133,19 @@ def test_an_outbound_call_connects_rings_and_is_answered(box, graph):
     assert graph.all_problems() == []
 
 
-def test_an_outbound_call_without_permission_fails_with_the_reason(box, graph):
-    graph.scripted.append((401, {"error": {"message": "(#138006) No approved call permission found",
-                                           "type": "OAuthException", "code": 138006,
-                                           "fbtrace_id": "AbC"}}))
+def test_an_outbound_call_meta_refuses_fails_with_the_reason_and_the_box_learns(box, graph):
+    # The box heard a grant that Meta does not hold (the user withdrew it since).
+    box.deliver(meta.permission_reply("wamid.STALEGRANT"))
+    wait_for(lambda: box.query("select state from permissions"), what="grant in the ledger")
     status, body, _ = box.post_json("/dev/calls/dial", {"to": meta.CALLER, "sdp": meta.BOX_OFFER})
     assert status == 200, body
     handle = json.loads(body)["call"]
     wait_for(lambda: "failed" in states(box, handle), what="failed dial")
-    assert "138006" in box.log() or "no_permission" in box.log() or "noPermission" in box.log()
+    assert "138006" in box.log()
     assert len(graph.calls("connect")) == 1, "a refused connect is never retried blindly"
+    # Meta's refusal sends the box to call_permissions; Meta's word corrects the ledger.
+    wait_for(lambda: box.query("select state from permissions")[0]["state"] == "none", what="ledger corrected")
+    assert box.query("select source from permission_history order by id desc limit 1")[0]["source"] == "meta_reconcile"
+    status, body, _ = box.post_json("/dev/calls/dial", {"to": meta.CALLER, "sdp": meta.BOX_OFFER})
+    assert status == 422 and json.loads(body)["error"]["rule"] == "no_permission"
+    assert len(graph.calls("connect")) == 1

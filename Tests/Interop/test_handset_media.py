@@ -14,6 +14,7 @@ import pytest
 
 import meta
 from box import wait_for
+from grants import grant_permission
 from phone import LossyRelay, Phone, analyse, rewrite_candidates, tone_ratio
 
 MIC_HZ = 1_000
@@ -118,6 +119,7 @@ def test_no_media_reaches_the_phone_before_accept_returns(make_box, graph, phone
 
 def test_an_outbound_call_via_the_handset_rings_back_then_talks(make_box, graph, phone):
     box = start_box_with_mic(make_box)
+    grant_permission(box, graph)
     status, body, _ = box.post_json("/dev/calls/dial", {"to": meta.CALLER, "via": "handset"})
     assert status == 200, body
     wait_for(lambda: graph.calls("connect"), what="connect")
