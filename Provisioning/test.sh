@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source Provisioning/deps.sh
-ensure_packages "${BUILD_PACKAGES[@]}" python3-venv python3-pip libclang-rt-14-dev
+ensure_packages "${BUILD_PACKAGES[@]}" python3-venv python3-pip libclang-rt-14-dev chromium
 ensure_swift
 export SWIFT_BACKTRACE=enable=no
 fuzz_seconds=${FUZZ_SECONDS:-20}
@@ -37,6 +37,7 @@ done
 
 step "Interop tests (Python)"
 [ -x .venv/bin/python ] || python3 -m venv .venv
-# aiortc plays the WhatsApp user's phone (wheels only, no compiler needed); numpy analyses audio.
-.venv/bin/pip install -q --disable-pip-version-check pytest aiortc numpy
+# aiortc plays the WhatsApp user's phone (wheels only, no compiler needed); numpy analyses audio;
+# Playwright drives Debian's /usr/bin/chromium as the agent's browser (never `playwright install`).
+.venv/bin/pip install -q --disable-pip-version-check pytest aiortc numpy playwright
 .venv/bin/python -m pytest -q Tests/Interop
