@@ -1,0 +1,751 @@
+// The calling widget: screens, the call in progress, and what HubSpot is told about it.
+// HubSpot hears nothing before the handshake (the protocol module drops it, and so do we).
+import CallingExtensions from "./calling-extensions.js";
+import { BoxApi, BoxEvents } from "./box-api.js";
+import { BrowserCall } from "./browser-call.js";
+import { CommsPanel } from "./comms-panel.js";
+import { plainWords, clockTime, duration, samePhone } from "./plain-words.js";
+
+/** The size HubSpot should give the iframe (INITIALIZED sizeInfo), px. */
+const WIDGET_SIZE = { width: 400, height: 600 };
+/** HubSpot's own origins, when the box's config cannot be read (spec §1). */
+const DEFAULT_HOST_ORIGINS = ["https://app.hubspot.com", "https://app-eu1.hubspot.com"];
+/** A second DIAL_NUMBER for the same number and record this soon is HubSpot repeating itself (SDK issue #210). */
+const DIAL_REPEAT_WINDOW_MS = 3000;
+/** How often the call timer is redrawn. */
+const TIMER_TICK_MS = 500;
+/** Box call states after which nothing more happens to a call. */
+const FINAL_STATES = new Set(["ended", "missed", "rejected", "failed"]);
+/** Permission states that let a call be placed now. */
+const GRANTED_STATES = new Set(["temporary", "permanent"]);
+
+const $ = (id) => document.getElementById(id);
+const api = new BoxApi();
+const events = new BoxEvents(onBoxEvent, showConnection);
+const comms = new CommsPanel(api, {
+  panel: $("comms"), summary: $("comms-summary"), list: $("comms-list"),
+  form: $("comms-form"), text: $("comms-text"), error: $("comms-error"),
+});
+
+const state = {
+  agent: null,
+  handshakeDone: false,
+  syncContext: null,
+  config: null,
+  screen: "loading",
+  dial: { number: "", contact: null, lastKey: null, lastAt: 0 },
+  call: null,
+  timer: null,
+  /** What the box said about calls before their id was known here (the initiate answer can trail SSE). */
+  early: new Map(),
+};
+
+let cti = null;
+
+// MARK: HubSpot
+
+/** Calls the protocol module only after the handshake: before it, HubSpot must hear nothing. */
+function tellHubSpot(method, data) {
+  if (!cti || !state.handshakeDone) return;
+  try {
+    cti[method](data);
+  } catch (failure) {
+    console.warn("callbox: could not tell HubSpot", method, failure);
+  }
+}
+
+function startProtocol(hostOrigins) {
+  cti = new CallingExtensions({
+    debugMode: false,
+    hostOrigins,
+    eventHandlers: {
+      onReady: (data) => {
+        state.handshakeDone = true;
+        state.syncContext = data || {};
+        tellHubSpot("initialized", {
+          isLoggedIn: Boolean(state.agent),
+          isAvailable: Boolean(state.agent),
+          engagementId: (data && data.engagementId) || 0,
+          sizeInfo: WIDGET_SIZE,
+        });
+        if (state.agent) tellHubSpot("userAvailable");
+      },
+      onDialNumber: (data) => dialNumberFromHubSpot(data || {}),
+      onEngagementCreated: (data) => engagementCreated(data || {}),
+      onCreateEngagementSucceeded: (data) => engagementCreated(data || {}),
+      onCreateEngagementFailed: () => showError("HubSpot could not create the call record. The box will log this call itself."),
+      onUpdateEngagementSucceeded: () => {},
+      onUpdateEngagementFailed: (data) => showError("HubSpot could not save the call notes" + failureReason(data) + "."),
+      onCallerIdMatchSucceeded: (data) => callerMatched(data || {}),
+      onCallerIdMatchFailed: () => {},
+      onNavigateToRecordFailed: () => {},
+      onFinalizeEngagementSucceeded: () => {},
+      onFinalizeEngagementFailed: () => {},
+      onPublishToChannelSucceeded: () => {},
+      onPublishToChannelFailed: () => {},
+      onInitiateCallIdSucceeded: () => {},
+      onInitiateCallIdFailed: () => {},
+      onSetWidgetUrlFailed: () => {},
+      onVisibilityChanged: () => {},
+      onEndCall: () => hangUp(),
+      onSetCallState: () => {},
+      onFailed: () => {},
+      defaultEventHandler: () => {},
+    },
+  });
+}
+
+function failureReason(data) {
+  const message = data && data.error && data.error.message;
+  return message ? ": " + message : "";
+}
+
+function engagementCreated(data) {
+  const call = state.call;
+  if (!call || call.engagementId || !data.engagementId) return;
+  call.engagementId = data.engagementId;
+  if (call.id) registerEngagement(call);
+}
+
+function registerEngagement(call) {
+  api.registerEngagement(call.id, call.engagementId).catch((error) => showError(plainWords(error)));
+}
+
+function callerMatched(data) {
+  const call = state.call;
+  const match = (data.callerIdMatches || [])[0];
+  if (!call || call.direction !== "inbound" || !match || call.contact) return;
+  const name = match.callerIdType === "COMPANY" ? match.name : [match.firstName, match.lastName].filter(Boolean).join(" ");
+  call.contact = { id: match.objectCoordinates && match.objectCoordinates.objectId, name };
+  if (state.screen === "incoming") renderIncoming();
+}
+
+// MARK: screens
+
+const FOCUS_ON_SHOW = {
+  login: "login-email", keypad: "dial-number", "permission-request": "request-send",
+  "permission-pending": "pending-check", "permission-denied": "denied-back", dialing: "dialing-hangup",
+  incoming: "incoming-answer", calling: "calling-mute", ended: "ended-notes",
+};
+
+function show(screen) {
+  state.screen = screen;
+  for (const section of document.querySelectorAll(".screen")) section.hidden = section.dataset.screen !== screen;
+  document.body.dataset.screen = screen;
+  const signedIn = Boolean(state.agent);
+  $("logout").hidden = !signedIn;
+  $("agent-name").hidden = !signedIn;
+  if (!signedIn) comms.show(null);
+  clearInterval(state.timer);
+  if (screen === "calling") state.timer = setInterval(renderTimer, TIMER_TICK_MS);
+  const target = $(FOCUS_ON_SHOW[screen]) || document.querySelector('[data-screen="' + screen + '"] h1');
+  if (target) target.focus();
+}
+
+function showError(text) {
+  $("error-text").textContent = text;
+  $("error").hidden = false;
+}
+
+function clearError() {
+  $("error").hidden = true;
+  $("error-text").textContent = "";
+}
+
+function showConnection(connection) {
+  const labels = { live: "Live", connecting: "Connecting…", reconnecting: "Reconnecting…", offline: "Offline" };
+  $("connection").dataset.state = connection;
+  $("connection").textContent = labels[connection] || connection;
+}
+
+function partyName(call) {
+  return (call.contact && call.contact.name) || call.callerName || "";
+}
+
+function fillParty(prefix, call) {
+  $(prefix + "-name").textContent = partyName(call);
+  $(prefix + "-number").textContent = call.remote;
+}
+
+function renderIncoming() {
+  const call = state.call;
+  fillParty("incoming", call);
+  $("incoming-contact").textContent = call.contact
+    ? "HubSpot contact: " + (call.contact.name || "#" + call.contact.id)
+    : "No HubSpot contact has this number.";
+  $("incoming-reason").textContent = call.ringReason === "owner" ? "You own this contact, so it rings you first." : "";
+}
+
+function renderTimer() {
+  const call = state.call;
+  if (!call) return;
+  $("calling-timer").textContent = call.answeredAt ? duration(Date.now() - call.answeredAt) : "Connecting…";
+}
+
+function renderCalling() {
+  const call = state.call;
+  fillParty("calling", call);
+  $("calling-audio").textContent = call.via === "handset"
+    ? "Audio is on the desk handset."
+    : "Audio is on this computer (microphone and speaker).";
+  $("calling-mute").setAttribute("aria-pressed", String(call.muted));
+  $("calling-mute").textContent = call.muted ? "Unmute" : "Mute";
+  renderTimer();
+}
+
+// MARK: signing in and out
+
+async function signedIn(answer) {
+  state.agent = answer.agent;
+  $("agent-name").textContent = answer.agent.name || answer.agent.email;
+  events.start();
+  tellHubSpot("userLoggedIn");
+  tellHubSpot("userAvailable");
+  show("keypad");
+}
+
+async function logIn(event) {
+  event.preventDefault();
+  clearError();
+  $("login-submit").disabled = true;
+  try {
+    await signedIn(await api.login($("login-email").value.trim(), $("login-password").value));
+    $("login-password").value = "";
+  } catch (error) {
+    showError(plainWords(error));
+  } finally {
+    $("login-submit").disabled = false;
+  }
+}
+
+async function logOut() {
+  if (state.call) {
+    showError("Finish the call before signing out.");
+    return;
+  }
+  try {
+    await api.logout();
+  } catch (error) {
+    if (error.status !== 401) showError(plainWords(error));
+  }
+  signedOut();
+}
+
+function signedOut() {
+  state.agent = null;
+  events.stop();
+  tellHubSpot("userLoggedOut");
+  show("login");
+}
+
+/** Any request that finds the session gone sends the agent back to sign in. */
+function failed(error) {
+  if (error && error.status === 401 && state.agent) {
+    if (state.call) endCallLocally("FAILED");
+    signedOut();
+  }
+  showError(plainWords(error));
+}
+
+// MARK: dialing and permission
+
+function selectedVia() {
+  return document.querySelector('input[name="via"]:checked').value;
+}
+
+function setDialTarget(number, contact) {
+  state.dial.number = number;
+  state.dial.contact = contact;
+  $("dial-number").value = number;
+  $("dial-contact").hidden = !contact;
+  $("dial-contact").textContent = contact ? "HubSpot contact: " + (contact.name || "#" + contact.id) : "";
+  comms.show(number || null, contact && contact.id);
+}
+
+function dialNumberFromHubSpot(data) {
+  const number = data.phoneNumber || data.phone_number || "";
+  const callee = data.calleeInfo || {};
+  const key = [number, callee.calleeId, data.startTimestamp].join("|");
+  const now = Date.now();
+  const sameTarget = key.split("|").slice(0, 2).join("|") === String(state.dial.lastKey || "").split("|").slice(0, 2).join("|");
+  if (key === state.dial.lastKey || (sameTarget && now - state.dial.lastAt < DIAL_REPEAT_WINDOW_MS)) return;
+  state.dial.lastKey = key;
+  state.dial.lastAt = now;
+  if (!state.agent) {
+    showError("Sign in first, then call " + number + ".");
+    return;
+  }
+  if (state.call) {
+    showError("Finish the current call before calling " + number + ".");
+    return;
+  }
+  const contact = callee.calleeId ? { id: callee.calleeId, objectTypeId: callee.calleeObjectTypeId || "0-1", name: "" } : null;
+  setDialTarget(number, contact);
+  checkAndCall();
+}
+
+function dialFromKeypad(event) {
+  event.preventDefault();
+  const number = $("dial-number").value.trim();
+  if (!samePhone(number, state.dial.number)) setDialTarget(number, null);
+  checkAndCall();
+}
+
+/** May this number be called now? Call it, or show what permission needs. */
+async function checkAndCall() {
+  clearError();
+  const number = state.dial.number;
+  if (!number) {
+    showError("Type a WhatsApp number first.");
+    return;
+  }
+  $("dial-call").disabled = true;
+  try {
+    const status = await api.validatePermission(number);
+    if (status.allowed) {
+      await placeCall();
+    } else if (status.state === "requested") {
+      showPending(status, null);
+    } else if (status.request && status.request.allowed) {
+      $("request-who").textContent = number;
+      show("permission-request");
+    } else {
+      showDenied((status.request && status.request.message) || status.message, status.request && status.request.next_allowed_at);
+    }
+  } catch (error) {
+    failed(error);
+  } finally {
+    $("dial-call").disabled = false;
+  }
+}
+
+async function sendPermissionRequest() {
+  clearError();
+  $("request-send").disabled = true;
+  try {
+    const answer = await api.requestPermission(state.dial.number);
+    showPending(answer, Date.now());
+  } catch (error) {
+    if (error.status === 422 && error.details.rule) showDenied(error.message, error.details.next_allowed_at);
+    else failed(error);
+  } finally {
+    $("request-send").disabled = false;
+  }
+}
+
+function showPending(status, sentAtMs) {
+  const sentEntry = (status.history || []).filter((entry) => entry.to === "requested").pop();
+  const sentAt = sentAtMs || (sentEntry && sentEntry.at);
+  $("pending-who").textContent = state.dial.number;
+  $("pending-sent").textContent = sentAt ? "at " + clockTime(sentAt) : "";
+  const lines = [];
+  if (status.expires_at) lines.push("The request expires at " + clockTime(status.expires_at) + ".");
+  if (status.request && !status.request.allowed && status.request.next_allowed_at) {
+    lines.push("Another request can be sent after " + clockTime(status.request.next_allowed_at) + ".");
+  }
+  $("pending-expires").textContent = lines.join(" ");
+  show("permission-pending");
+}
+
+function showDenied(message, nextAllowedAt) {
+  $("denied-message").textContent = message || "WhatsApp does not allow calling this number now.";
+  $("denied-next").textContent = nextAllowedAt
+    ? "A new request can be sent after " + clockTime(nextAllowedAt) + "."
+    : "";
+  show("permission-denied");
+}
+
+function permissionChanged(data) {
+  if (state.screen !== "permission-pending" || !samePhone(data.phone, state.dial.number)) return;
+  if (GRANTED_STATES.has(data.state)) {
+    placeCall().catch(failed);
+  } else if (data.state === "rejected" || data.state === "revoked") {
+    checkAndCall();
+  }
+}
+
+function newCall(fields) {
+  return {
+    id: null, externalCallId: crypto.randomUUID(), engagementId: null, media: null, muted: false,
+    contact: null, callerName: "", startedAt: Date.now(), answeredAt: null, endedAt: null,
+    finished: false, hangupRequested: false, answeredHere: false, ...fields,
+  };
+}
+
+async function placeCall() {
+  if (state.call) return;
+  const via = selectedVia();
+  const call = newCall({ direction: "outbound", remote: state.dial.number, contact: state.dial.contact, via });
+  state.call = call;
+  fillParty("dialing", call);
+  $("dialing-step").textContent = via === "browser" ? "Opening the microphone…" : "Ringing the desk handset line…";
+  show("dialing");
+  try {
+    let sdp = null;
+    if (via === "browser") {
+      call.media = new BrowserCall($("remote-audio"));
+      sdp = await call.media.offer();
+    }
+    if (call.hangupRequested) return endCallLocally("CANCELED");
+    $("dialing-step").textContent = "Calling on WhatsApp…";
+    const answer = await api.initiateCall(call.remote, via, sdp, call.contact && call.contact.id);
+    call.id = answer.call;
+    tellHubSpot("outgoingCall", {
+      externalCallId: call.externalCallId,
+      fromNumber: (state.config && state.config.business_number) || "",
+      toNumber: call.remote,
+      callStartTime: call.startedAt,
+      createEngagement: true,
+    });
+    if (call.engagementId) registerEngagement(call);
+    if (call.hangupRequested) return hangUp();
+    $("dialing-step").textContent = "Ringing on their phone…";
+    replayEarly(call);
+  } catch (error) {
+    if (state.call === call) {
+      call.media && call.media.close();
+      state.call = null;
+      if (error.status === 422 && error.details.rule) showDenied(error.message, error.details.next_allowed_at);
+      else {
+        show("keypad");
+        failed(error);
+      }
+    }
+  }
+}
+
+function replayEarly(call) {
+  const early = state.early.get(call.id) || [];
+  state.early.clear();
+  for (const [type, data] of early) onBoxEvent(type, data);
+}
+
+// MARK: incoming
+
+function incomingCall(data) {
+  if (!state.agent || state.call) return;
+  const call = newCall({
+    direction: "inbound", id: data.call, remote: data.from, callerName: data.caller_name || "",
+    contact: data.contact, offerSdp: data.offer_sdp, ringReason: data.ring_reason, via: null,
+    startedAt: data.rings_at_ms || Date.now(),
+  });
+  state.call = call;
+  renderIncoming();
+  show("incoming");
+  comms.show(call.remote, call.contact && call.contact.id);
+  tellHubSpot("incomingCall", {
+    externalCallId: call.externalCallId,
+    fromNumber: call.remote,
+    toNumber: (state.config && state.config.business_number) || "",
+    callStartTime: call.startedAt,
+    createEngagement: true,
+  });
+}
+
+async function answer(via) {
+  const call = state.call;
+  if (!call || state.screen !== "incoming") return;
+  clearError();
+  for (const id of ["incoming-answer", "incoming-handset", "incoming-decline"]) $(id).disabled = true;
+  try {
+    let sdp = null;
+    if (via === "browser") {
+      call.media = new BrowserCall($("remote-audio"));
+      sdp = await call.media.answer(call.offerSdp);
+    }
+    call.answeredHere = true;
+    await api.answerCall(call.id, via, sdp);
+    if (state.call !== call || call.finished) return;
+    call.via = via;
+    call.answeredAt = Date.now();
+    tellHubSpot("callAnswered", { externalCallId: call.externalCallId });
+    renderCalling();
+    show("calling");
+  } catch (error) {
+    if (state.call === call) {
+      call.media && call.media.close();
+      call.media = null;
+      call.answeredHere = false;
+      if (error.status === 409 || error.status === 404) leaveIncoming("CANCELED");
+      showError(plainWords(error));
+    }
+  } finally {
+    for (const id of ["incoming-answer", "incoming-handset", "incoming-decline"]) $(id).disabled = false;
+  }
+}
+
+async function decline() {
+  const call = state.call;
+  if (!call || state.screen !== "incoming") return;
+  try {
+    await api.rejectCall(call.id);
+  } catch (error) {
+    if (error.status !== 409 && error.status !== 404) showError(plainWords(error));
+  }
+  if (state.call === call) leaveIncoming("CANCELED");
+}
+
+/** The call stops ringing here without being answered here (declined, answered elsewhere, gone). */
+function leaveIncoming(callEndStatus) {
+  const call = state.call;
+  call.finished = true;
+  tellHubSpot("callEnded", { externalCallId: call.externalCallId, engagementId: call.engagementId || undefined, callEndStatus });
+  state.call = null;
+  show("keypad");
+}
+
+// MARK: the call
+
+function callState(data) {
+  const call = state.call;
+  if (!call || call.finished) return;
+  if (!call.id) {
+    if (call.direction === "outbound") remember("call.state", data);
+    return;
+  }
+  if (data.call !== call.id) return;
+  if (state.screen === "incoming" && !call.answeredHere) {
+    if (data.state === "answering" || data.state === "active") {
+      const who = data.answered_by === "handset" ? "on the desk handset" : data.agent ? "by " + data.agent : "elsewhere";
+      leaveIncoming("CANCELED");
+      showError("The call from " + call.remote + " was answered " + who + ".");
+    } else if (FINAL_STATES.has(data.state)) {
+      leaveIncoming("MISSED");
+      showError("Missed call from " + call.remote + ".");
+    }
+    return;
+  }
+  if (data.state === "active" && !call.answeredAt) {
+    call.answeredAt = data.at_ms && data.at_ms <= Date.now() ? data.at_ms : Date.now();
+    tellHubSpot("callAnswered", { externalCallId: call.externalCallId });
+    renderCalling();
+    show("calling");
+  } else if (FINAL_STATES.has(data.state)) {
+    endCallLocally(endStatus(call, data.state));
+  }
+}
+
+function endStatus(call, boxState) {
+  if (call.answeredAt) return "COMPLETED";
+  if (boxState === "failed") return "FAILED";
+  if (boxState === "rejected") return "BUSY";
+  if (boxState === "missed") return "NO_ANSWER";
+  return call.hangupRequested ? "CANCELED" : "NO_ANSWER";
+}
+
+function remember(type, data) {
+  const list = state.early.get(data.call) || [];
+  list.push([type, data]);
+  state.early.set(data.call, list);
+}
+
+function answerSdp(data) {
+  const call = state.call;
+  if (!call) return;
+  if (!call.id) return remember("call.answer_sdp", data);
+  if (data.call !== call.id || !call.media) return;
+  call.media.applyAnswer(data.sdp).catch((error) => showError("The call's audio could not be set up: " + error.message));
+}
+
+async function hangUp() {
+  const call = state.call;
+  if (!call || call.finished) return;
+  if (state.screen === "incoming") return decline();
+  call.hangupRequested = true;
+  if (!call.id) return;
+  try {
+    await api.endCall(call.id);
+  } catch (error) {
+    if (error.status !== 404 && error.status !== 409) showError(plainWords(error));
+  }
+  endCallLocally(endStatus(call, "ended"));
+}
+
+/** The call is over here: media off, HubSpot told, the notes screen shown. */
+function endCallLocally(callEndStatus) {
+  const call = state.call;
+  if (!call || call.finished) return;
+  call.finished = true;
+  call.endedAt = Date.now();
+  call.endStatus = callEndStatus;
+  call.media && call.media.close();
+  tellHubSpot("callEnded", { externalCallId: call.externalCallId, engagementId: call.engagementId || undefined, callEndStatus });
+  fillParty("ended", call);
+  const talked = call.answeredAt ? call.endedAt - call.answeredAt : 0;
+  $("ended-summary").textContent = (call.direction === "inbound" ? "Incoming" : "Outgoing") + " call, "
+    + (call.answeredAt ? "talked " + duration(talked) : "not answered") + ".";
+  $("ended-outcome").value = call.answeredAt ? "f240bbac-87c9-4f6e-bf70-924b57d47db7"
+    : callEndStatus === "BUSY" ? "9d9162e7-6cf3-4944-bf63-4dff82258764" : "73a0d17f-1163-4015-bdd5-ec830791da20";
+  $("ended-notes").value = "";
+  show("ended");
+}
+
+async function saveEnded(event) {
+  event.preventDefault();
+  const call = state.call;
+  if (!call) return;
+  const talked = call.answeredAt ? call.endedAt - call.answeredAt : 0;
+  const properties = {
+    hs_call_title: "WhatsApp call " + (call.direction === "inbound" ? "from " : "to ") + (partyName(call) || call.remote),
+    hs_call_body: $("ended-notes").value,
+    hs_call_duration: String(talked),
+    hs_call_status: call.endStatus === "COMPLETED" ? "COMPLETED" : call.endStatus,
+    hs_call_direction: call.direction === "inbound" ? "INBOUND" : "OUTBOUND",
+    hs_call_disposition: $("ended-outcome").value,
+    hs_timestamp: call.startedAt,
+    hs_call_from_number: call.direction === "inbound" ? call.remote : "",
+    hs_call_to_number: call.direction === "inbound" ? "" : call.remote,
+  };
+  if (call.contact && call.contact.id) properties.hs_call_callee_object_id = String(call.contact.id);
+  tellHubSpot("callCompleted", {
+    externalCallId: call.externalCallId,
+    engagementId: call.engagementId || undefined,
+    hideWidget: false,
+    engagementProperties: properties,
+  });
+  $("ended-save").disabled = true;
+  try {
+    if (call.id) await api.reportCompleted(call.id, call.engagementId);
+  } catch (error) {
+    showError(plainWords(error));
+  } finally {
+    $("ended-save").disabled = false;
+  }
+  state.call = null;
+  show("keypad");
+}
+
+async function toggleMute() {
+  const call = state.call;
+  if (!call || state.screen !== "calling") return;
+  const muted = !call.muted;
+  try {
+    if (call.via === "handset") await api.setMuted(call.id, muted);
+    else call.media && call.media.setMuted(muted);
+    call.muted = muted;
+    renderCalling();
+  } catch (error) {
+    showError(plainWords(error));
+  }
+}
+
+async function sendTone(digit) {
+  const call = state.call;
+  if (!call || state.screen !== "calling") return;
+  try {
+    if (call.via === "handset") await api.sendDigits(call.id, digit);
+    else if (!call.media || !call.media.sendDigits(digit)) showError("Tones cannot be sent on this call yet.");
+  } catch (error) {
+    showError(plainWords(error));
+  }
+}
+
+// MARK: live events
+
+function onBoxEvent(type, data) {
+  switch (type) {
+    case "call.incoming": return incomingCall(data);
+    case "call.state": return callState(data);
+    case "call.answer_sdp": return answerSdp(data);
+    case "permission.changed": return permissionChanged(data);
+    case "message.new":
+    case "message.status": return comms.receive(type, data);
+    case "reset": return resynchronise();
+    default: return undefined;
+  }
+}
+
+/** The box could not replay what was missed: ask it where our call stands now. */
+async function resynchronise() {
+  const call = state.call;
+  if (!call || !call.id) return;
+  try {
+    const status = await api.callStatus(call.id);
+    callState({ ...status, call: call.id });
+  } catch (error) {
+    if (error.status === 404) endCallLocally(endStatus(call, "ended"));
+  }
+}
+
+// MARK: wiring
+
+function keypad(container, keys, onKey) {
+  for (const key of keys) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = key;
+    button.setAttribute("aria-label", key === "*" ? "star" : key === "#" ? "hash" : key === "+" ? "plus" : key);
+    button.addEventListener("click", () => onKey(key));
+    container.append(button);
+  }
+}
+
+function wire() {
+  $("login-form").addEventListener("submit", logIn);
+  $("logout").addEventListener("click", logOut);
+  $("error-close").addEventListener("click", clearError);
+  $("dial-form").addEventListener("submit", dialFromKeypad);
+  keypad($("dial-keys"), ["1", "2", "3", "4", "5", "6", "7", "8", "9", "+", "0", "⌫"], (key) => {
+    const field = $("dial-number");
+    field.value = key === "⌫" ? field.value.slice(0, -1) : field.value + key;
+  });
+  keypad($("calling-keys"), ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"], sendTone);
+  $("request-send").addEventListener("click", sendPermissionRequest);
+  $("request-cancel").addEventListener("click", () => show("keypad"));
+  $("pending-check").addEventListener("click", checkAndCall);
+  $("pending-cancel").addEventListener("click", () => show("keypad"));
+  $("denied-back").addEventListener("click", () => show("keypad"));
+  $("dialing-hangup").addEventListener("click", hangUp);
+  $("incoming-answer").addEventListener("click", () => answer("browser"));
+  $("incoming-handset").addEventListener("click", () => answer("handset"));
+  $("incoming-decline").addEventListener("click", decline);
+  $("calling-mute").addEventListener("click", toggleMute);
+  $("calling-hangup").addEventListener("click", hangUp);
+  $("calling-keys-toggle").addEventListener("click", () => {
+    const keys = $("calling-keys");
+    keys.hidden = !keys.hidden;
+    $("calling-keys-toggle").setAttribute("aria-expanded", String(!keys.hidden));
+  });
+  $("ended-form").addEventListener("submit", saveEnded);
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      if (!$("error").hidden) clearError();
+      else if (["permission-request", "permission-pending", "permission-denied"].includes(state.screen)) show("keypad");
+    } else if (state.screen === "calling" && /^[0-9*#]$/.test(event.key) && !/INPUT|TEXTAREA/.test(event.target.tagName)) {
+      sendTone(event.key);
+    }
+  });
+}
+
+async function readConfig() {
+  try {
+    const response = await fetch("config.json", { credentials: "same-origin" });
+    if (response.ok) return await response.json();
+  } catch (failure) {
+    console.warn("callbox: no widget config", failure);
+  }
+  return { host_origins: DEFAULT_HOST_ORIGINS };
+}
+
+async function start() {
+  wire();
+  show("loading");
+  state.config = await readConfig();
+  startProtocol(state.config.host_origins || DEFAULT_HOST_ORIGINS);
+  try {
+    const me = await api.me();
+    if (me) await signedIn(me);
+    else show("login");
+  } catch (error) {
+    show("login");
+    showError(plainWords(error));
+  }
+}
+
+/** For the end-to-end tests and for support: what the call's audio is doing. */
+window.callboxWidget = {
+  audioLevels: () => (state.call && state.call.media ? state.call.media.audioLevels() : Promise.resolve(null)),
+  screen: () => state.screen,
+};
+
+start();
