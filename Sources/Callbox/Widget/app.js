@@ -267,7 +267,8 @@ function dialNumberFromHubSpot(data) {
   const callee = data.calleeInfo || {};
   const key = [number, callee.calleeId, data.startTimestamp].join("|");
   const now = Date.now();
-  const sameTarget = key.split("|").slice(0, 2).join("|") === String(state.dial.lastKey || "").split("|").slice(0, 2).join("|");
+  const target = (dialKey) => String(dialKey || "").split("|").slice(0, 2).join("|");
+  const sameTarget = target(key) === target(state.dial.lastKey);
   if (key === state.dial.lastKey || (sameTarget && now - state.dial.lastAt < DIAL_REPEAT_WINDOW_MS)) return;
   state.dial.lastKey = key;
   state.dial.lastAt = now;
@@ -674,7 +675,7 @@ function keypad(container, keys, onKey) {
     const button = document.createElement("button");
     button.type = "button";
     button.textContent = key;
-    button.setAttribute("aria-label", key === "*" ? "star" : key === "#" ? "hash" : key === "+" ? "plus" : key);
+    button.setAttribute("aria-label", { "*": "star", "#": "hash", "+": "plus", "⌫": "delete the last digit" }[key] || key);
     button.addEventListener("click", () => onKey(key));
     container.append(button);
   }
@@ -685,6 +686,10 @@ function wire() {
   $("logout").addEventListener("click", logOut);
   $("error-close").addEventListener("click", clearError);
   $("dial-form").addEventListener("submit", dialFromKeypad);
+  $("dial-number").addEventListener("change", () => {
+    const number = $("dial-number").value.trim();
+    if (!samePhone(number, state.dial.number)) setDialTarget(number, null);
+  });
   keypad($("dial-keys"), ["1", "2", "3", "4", "5", "6", "7", "8", "9", "+", "0", "⌫"], (key) => {
     const field = $("dial-number");
     field.value = key === "⌫" ? field.value.slice(0, -1) : field.value + key;
@@ -742,10 +747,10 @@ async function start() {
   }
 }
 
-/** For the end-to-end tests and for support: what the call's audio is doing. */
+/** For the end-to-end tests and for support: what the call's audio is doing; drop the live stream as a network failure would. */
 window.callboxWidget = {
   audioLevels: () => (state.call && state.call.media ? state.call.media.audioLevels() : Promise.resolve(null)),
-  screen: () => state.screen,
+  dropEvents: () => events.drop(),
 };
 
 start();

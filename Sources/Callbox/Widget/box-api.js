@@ -152,6 +152,19 @@ export class BoxEvents {
     this.onConnection("offline");
   }
 
+  /** The connection is lost as in a network failure; it is reopened with what was seen last. */
+  drop() {
+    if (this.stopped || !this.source) return;
+    this.source.close();
+    this.reconnectLater();
+  }
+
+  reconnectLater() {
+    this.onConnection("reconnecting");
+    clearTimeout(this.reopenTimer);
+    this.reopenTimer = setTimeout(() => { if (!this.stopped) this.open(); }, REOPEN_DELAY_MS);
+  }
+
   open() {
     const url = this.lastId === null ? "/api/events" : "/api/events?last_event_id=" + encodeURIComponent(this.lastId);
     const source = new EventSource(url, { withCredentials: true });
@@ -162,9 +175,7 @@ export class BoxEvents {
       if (this.stopped || source !== this.source) return;
       if (source.readyState === EventSource.CLOSED) {
         source.close();
-        this.onConnection("reconnecting");
-        clearTimeout(this.reopenTimer);
-        this.reopenTimer = setTimeout(() => { if (!this.stopped) this.open(); }, REOPEN_DELAY_MS);
+        this.reconnectLater();
       } else {
         this.onConnection("reconnecting");
       }
@@ -178,6 +189,8 @@ export class BoxEvents {
         } catch (failure) {
           return;
         }
+        // hello names the newest event at connection time: a reconnect replays from there.
+        if (type === "hello" && this.lastId === null && data.last_id !== undefined && data.last_id !== null) this.lastId = String(data.last_id);
         this.onConnection("live");
         this.onEvent(type, data);
       });
