@@ -455,18 +455,21 @@ async function answer(via) {
       sdp = await call.media.answer(call.offerSdp);
     }
     call.answeredHere = true;
+    call.via = via;
     await api.answerCall(call.id, via, sdp);
     if (state.call !== call || call.finished) return;
-    call.via = via;
-    call.answeredAt = Date.now();
-    tellHubSpot("callAnswered", { externalCallId: call.externalCallId });
+    if (!call.answeredAt) {
+      call.answeredAt = Date.now();
+      tellHubSpot("callAnswered", { externalCallId: call.externalCallId });
+    }
     renderCalling();
-    show("calling");
+    if (state.screen !== "calling") show("calling");
   } catch (error) {
     if (state.call === call) {
       call.media && call.media.close();
       call.media = null;
       call.answeredHere = false;
+      call.via = null;
       if (error.status === 409 || error.status === 404) leaveIncoming("CANCELED");
       showError(plainWords(error));
     }
@@ -520,7 +523,7 @@ function callState(data) {
     call.answeredAt = data.at_ms && data.at_ms <= Date.now() ? data.at_ms : Date.now();
     tellHubSpot("callAnswered", { externalCallId: call.externalCallId });
     renderCalling();
-    show("calling");
+    if (state.screen !== "calling") show("calling");
   } else if (FINAL_STATES.has(data.state)) {
     endCallLocally(endStatus(call, data.state));
   }
