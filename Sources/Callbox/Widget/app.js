@@ -16,6 +16,8 @@ const DIAL_REPEAT_WINDOW_MS = 3000;
 const TIMER_TICK_MS = 500;
 /** Box call states after which nothing more happens to a call. */
 const FINAL_STATES = new Set(["ended", "missed", "rejected", "failed"]);
+/** Meta's call ids; the box's own keys for calls Meta has not named yet look different. */
+const META_CALL_PREFIX = "wacid.";
 /** Permission states that let a call be placed now. */
 const GRANTED_STATES = new Set(["temporary", "permanent"]);
 
@@ -37,7 +39,7 @@ const state = {
   call: null,
   timer: null,
   /** What the box said about calls before their id was known here (the initiate answer can trail SSE). */
-  early: new Map(),
+  early: [],
 };
 
 let cti = null;
@@ -401,7 +403,7 @@ async function placeCall() {
     if (call.engagementId) registerEngagement(call);
     if (call.hangupRequested) return hangUp();
     $("dialing-step").textContent = "Ringing on their phone…";
-    replayEarly(call);
+    replayEarly();
   } catch (error) {
     if (state.call === call) {
       call.media && call.media.close();
@@ -415,9 +417,9 @@ async function placeCall() {
   }
 }
 
-function replayEarly(call) {
-  const early = state.early.get(call.id) || [];
-  state.early.clear();
+function replayEarly() {
+  const early = state.early;
+  state.early = [];
   for (const [type, data] of early) onBoxEvent(type, data);
 }
 
@@ -500,6 +502,18 @@ function leaveIncoming(callEndStatus) {
 
 // MARK: the call
 
+/**
+ * Is this event about our call? The box names an outbound call by its own key until Meta's
+ * answer to `connect` names it (`wacid.…`); from then on events carry Meta's name, so it is adopted.
+ */
+function isOurCall(call, data) {
+  if (data.call === call.id) return true;
+  const renamed = call.direction === "outbound" && !String(call.id).startsWith(META_CALL_PREFIX)
+    && String(data.call).startsWith(META_CALL_PREFIX) && (data.remote === undefined || samePhone(data.remote, call.remote));
+  if (renamed) call.id = data.call;
+  return renamed;
+}
+
 function callState(data) {
   const call = state.call;
   if (!call || call.finished) return;
@@ -507,7 +521,7 @@ function callState(data) {
     if (call.direction === "outbound") remember("call.state", data);
     return;
   }
-  if (data.call !== call.id) return;
+  if (!isOurCall(call, data)) return;
   if (state.screen === "incoming" && !call.answeredHere) {
     if (data.state === "answering" || data.state === "active") {
       const who = data.answered_by === "handset" ? "on the desk handset" : data.agent ? "by " + data.agent : "elsewhere";
@@ -538,16 +552,14 @@ function endStatus(call, boxState) {
 }
 
 function remember(type, data) {
-  const list = state.early.get(data.call) || [];
-  list.push([type, data]);
-  state.early.set(data.call, list);
+  state.early.push([type, data]);
 }
 
 function answerSdp(data) {
   const call = state.call;
   if (!call) return;
   if (!call.id) return remember("call.answer_sdp", data);
-  if (data.call !== call.id || !call.media) return;
+  if (!isOurCall(call, data) || !call.media) return;
   call.media.applyAnswer(data.sdp).catch((error) => showError("The call's audio could not be set up: " + error.message));
 }
 
