@@ -5,7 +5,6 @@ http://localhost:PORT/widget/ (another origin, as HubSpot embeds it). Chromium's
 WAV tone (`--use-file-for-fake-audio-capture`), so what the far end hears can be recognised.
 """
 import os
-import struct
 import time
 import wave
 
@@ -43,6 +42,19 @@ def launch(playwright, tone_wav):
     ])
 
 
+def poll(condition, timeout_ms=SCREEN_TIMEOUT_MS, what="condition"):
+    """Polls from Python: Playwright's wait_for_function evaluates with eval, which the widget's
+    CSP (rightly) refuses."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_ms} ms waiting for {what}")
+        time.sleep(0.02)
+
+
 class HostedWidget:
     """One agent's browser context: the simulator page and the widget frame inside it."""
 
@@ -57,7 +69,7 @@ class HostedWidget:
         self.page.on("request", lambda request: self.widget_requests.append(request.url))
         self.page.goto(f"{box.url}/dev/hubspot{query}")
         self.frame = self.page.frame_locator("#hubspot-calling-extension-iframe")
-        self.page.wait_for_function("window.host && window.host.state.ready", timeout=SCREEN_TIMEOUT_MS)
+        poll(lambda: self.page.evaluate("Boolean(window.host && window.host.state.ready)"), what="the handshake")
 
     @property
     def widget(self):
@@ -68,8 +80,8 @@ class HostedWidget:
 
     def wait_screen(self, name, timeout=SCREEN_TIMEOUT_MS):
         try:
-            self.widget.wait_for_selector(f'body[data-screen="{name}"]', timeout=timeout)
-        except Exception as failure:
+            poll(lambda: self.screen() == name, timeout, what=f"screen {name}")
+        except AssertionError as failure:
             raise AssertionError(f"screen {name!r} did not show (now {self.screen()!r}); "
                                  f"error: {self.error_text()!r}; console: {self.console[-10:]}") from failure
 

@@ -21,7 +21,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 import meta  # noqa: E402
 from box import Box, wait_for  # noqa: E402
 from fake_graph import FakeGraph  # noqa: E402
-from widget_browser import HostedWidget, launch, write_tone_wav  # noqa: E402
+from widget_browser import HostedWidget, launch, poll, write_tone_wav  # noqa: E402
 
 DEFAULT_CALLS = 100
 # Marks the first frame painted with the incoming screen (Date.now(), ms).
@@ -53,7 +53,7 @@ def measure(calls):
                 sent = time.time() * 1000
                 status, body, _ = box.deliver(meta.connect_offer(call_id, caller=f"3460020{n:04d}"))
                 assert status == 200, body
-                widget.widget.wait_for_function("window.incomingShownAt > 0", timeout=10_000)
+                poll(lambda: widget.widget.evaluate("window.incomingShownAt > 0"), 10_000, what="incoming screen")
                 samples.append(widget.widget.evaluate("window.incomingShownAt") - sent)
                 widget.click("#incoming-decline")
                 widget.wait_screen("keypad")
