@@ -4,7 +4,7 @@ import CallingExtensions from "./calling-extensions.js";
 import { BoxApi, BoxEvents } from "./box-api.js";
 import { BrowserCall } from "./browser-call.js";
 import { CommsPanel } from "./comms-panel.js";
-import { plainWords, clockTime, duration, samePhone } from "./plain-words.js";
+import { plainWords, clockTime, displayNumber, duration, samePhone } from "./plain-words.js";
 
 /** The size HubSpot should give the iframe (INITIALIZED sizeInfo), px. */
 const WIDGET_SIZE = { width: 400, height: 600 };
@@ -161,12 +161,13 @@ function showConnection(connection) {
 }
 
 function partyName(call) {
-  return (call.contact && call.contact.name) || call.callerName || "";
+  const contact = call.contact || {};
+  return contact.name || call.callerName || (contact.id ? "HubSpot contact #" + contact.id : "");
 }
 
 function fillParty(prefix, call) {
   $(prefix + "-name").textContent = partyName(call);
-  $(prefix + "-number").textContent = call.remote;
+  $(prefix + "-number").textContent = displayNumber(call.remote);
 }
 
 function renderIncoming() {
@@ -438,7 +439,7 @@ function incomingCall(data) {
   comms.show(call.remote, call.contact && call.contact.id);
   tellHubSpot("incomingCall", {
     externalCallId: call.externalCallId,
-    fromNumber: call.remote,
+    fromNumber: displayNumber(call.remote),
     toNumber: (state.config && state.config.business_number) || "",
     callStartTime: call.startedAt,
     createEngagement: true,
@@ -526,10 +527,10 @@ function callState(data) {
     if (data.state === "answering" || data.state === "active") {
       const who = data.answered_by === "handset" ? "on the desk handset" : data.agent ? "by " + data.agent : "elsewhere";
       leaveIncoming("CANCELED");
-      showError("The call from " + call.remote + " was answered " + who + ".");
+      showError("The call from " + displayNumber(call.remote) + " was answered " + who + ".");
     } else if (FINAL_STATES.has(data.state)) {
       leaveIncoming("MISSED");
-      showError("Missed call from " + call.remote + ".");
+      showError("Missed call from " + displayNumber(call.remote) + ".");
     }
     return;
   }
@@ -602,15 +603,15 @@ async function saveEnded(event) {
   if (!call) return;
   const talked = call.answeredAt ? call.endedAt - call.answeredAt : 0;
   const properties = {
-    hs_call_title: "WhatsApp call " + (call.direction === "inbound" ? "from " : "to ") + (partyName(call) || call.remote),
+    hs_call_title: "WhatsApp call " + (call.direction === "inbound" ? "from " : "to ") + (partyName(call) || displayNumber(call.remote)),
     hs_call_body: $("ended-notes").value,
     hs_call_duration: String(talked),
     hs_call_status: call.endStatus === "COMPLETED" ? "COMPLETED" : call.endStatus,
     hs_call_direction: call.direction === "inbound" ? "INBOUND" : "OUTBOUND",
     hs_call_disposition: $("ended-outcome").value,
     hs_timestamp: call.startedAt,
-    hs_call_from_number: call.direction === "inbound" ? call.remote : "",
-    hs_call_to_number: call.direction === "inbound" ? "" : call.remote,
+    hs_call_from_number: call.direction === "inbound" ? displayNumber(call.remote) : "",
+    hs_call_to_number: call.direction === "inbound" ? "" : displayNumber(call.remote),
   };
   if (call.contact && call.contact.id) properties.hs_call_callee_object_id = String(call.contact.id);
   tellHubSpot("callCompleted", {

@@ -53,6 +53,12 @@ export function duration(milliseconds) {
   return hours > 0 ? hours + ":" + String(minutes).padStart(2, "0") + ":" + seconds : minutes + ":" + seconds;
 }
 
+/** Meta and the box write numbers as bare digits; people read them with a leading "+". */
+export function displayNumber(number) {
+  const text = String(number || "");
+  return /^\d+$/.test(text) ? "+" + text : text;
+}
+
 /** Digits only, so "+34 600-111 222" and "34600111222" name the same phone. */
 export function samePhone(a, b) {
   const digits = (text) => String(text || "").replace(/\D/g, "").replace(/^00/, "");
