@@ -606,13 +606,12 @@ async function saveEnded(event) {
     hs_call_title: "WhatsApp call " + (call.direction === "inbound" ? "from " : "to ") + (partyName(call) || displayNumber(call.remote)),
     hs_call_body: $("ended-notes").value,
     hs_call_duration: String(talked),
-    hs_call_status: call.endStatus === "COMPLETED" ? "COMPLETED" : call.endStatus,
+    hs_call_status: call.endStatus,
     hs_call_direction: call.direction === "inbound" ? "INBOUND" : "OUTBOUND",
     hs_call_disposition: $("ended-outcome").value,
     hs_timestamp: call.startedAt,
-    hs_call_from_number: call.direction === "inbound" ? displayNumber(call.remote) : "",
-    hs_call_to_number: call.direction === "inbound" ? "" : displayNumber(call.remote),
   };
+  properties[call.direction === "inbound" ? "hs_call_from_number" : "hs_call_to_number"] = displayNumber(call.remote);
   if (call.contact && call.contact.id) properties.hs_call_callee_object_id = String(call.contact.id);
   tellHubSpot("callCompleted", {
     externalCallId: call.externalCallId,
