@@ -11,6 +11,7 @@ import meta
 from box import password_hash, wait_for
 from fake_graph import meta_error
 from fake_hubspot import FakeHubSpot
+from grants import grant_permission
 from phone import Phone, analyse
 from widget_browser import BROWSER_TONE_HZ, SCREENS_DIR, HostedWidget, launch, write_tone_wav
 
@@ -197,6 +198,31 @@ def test_a_declined_permission_says_when_to_ask_again(widgets, widget_box, graph
     widget.screenshot("09-permission-denied")
     widget.frame.locator("#denied-back").press("Enter")
     widget.wait_screen("keypad")
+
+
+def test_hubspot_ending_the_call_hangs_up_and_escape_leaves_a_permission_screen(widgets, widget_box, graph):
+    widget = widgets()
+    widget.login()
+    widget.dial_number("+34600111333")
+    widget.wait_screen("permission-request")
+    widget.frame.locator("#request-send").press("Escape")
+    widget.wait_screen("keypad")
+
+    grant_permission(widget_box, graph)
+    widget.frame.locator("#dial-number").fill("+" + meta.CALLER)
+    widget.frame.locator("#dial-number").press("Enter")
+    widget.wait_screen("dialing")
+    wait_for(lambda: graph.calls("connect") and widget.received("OUTGOING_CALL_STARTED"), what="dialing")
+    widget.page.evaluate("window.host.actions.endCall()")
+    widget.wait_screen("ended")
+    assert widget.received("CALL_ENDED")[0]["data"]["callEndStatus"] == "CANCELED"
+    wait_for(lambda: graph.calls("terminate"), what="terminate at Meta")
+    assert widget.frame.locator("#ended-outcome").input_value() == "73a0d17f-1163-4015-bdd5-ec830791da20"  # no answer
+    widget.frame.locator("#ended-notes").press("Tab")
+    widget.page.keyboard.press("Tab")
+    widget.page.keyboard.press("Enter")
+    widget.wait_screen("keypad")
+    assert widget.received("CALL_COMPLETED")[0]["data"]["engagementProperties"]["hs_call_status"] == "CANCELED"
 
 
 def test_an_incoming_call_rings_the_owner_first_is_answered_in_the_browser_and_ends_by_webhook(widgets, widget_box, hubspot, graph, phone):
