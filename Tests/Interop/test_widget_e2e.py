@@ -218,8 +218,7 @@ def test_hubspot_ending_the_call_hangs_up_and_escape_leaves_a_permission_screen(
     assert widget.received("CALL_ENDED")[0]["data"]["callEndStatus"] == "CANCELED"
     wait_for(lambda: graph.calls("terminate"), what="terminate at Meta")
     assert widget.frame.locator("#ended-outcome").input_value() == "73a0d17f-1163-4015-bdd5-ec830791da20"  # no answer
-    widget.frame.locator("#ended-notes").press("Tab")
-    widget.page.keyboard.press("Tab")
+    widget.frame.locator("#ended-notes").press("Tab")  # the next stop is Save
     widget.page.keyboard.press("Enter")
     widget.wait_screen("keypad")
     assert widget.received("CALL_COMPLETED")[0]["data"]["engagementProperties"]["hs_call_status"] == "CANCELED"
