@@ -265,6 +265,29 @@ def test_an_incoming_call_rings_the_owner_first_is_answered_in_the_browser_and_e
     assert owner.host_failures() == [] and other.host_failures() == []
 
 
+def test_an_incoming_call_sent_to_the_desk_handset_takes_tones_and_mute_there(widgets, widget_box, graph, phone):
+    widget = widgets()
+    widget.login()
+    call_id = "wacid.HANDSET0001"
+    widget_box.deliver(meta.connect_offer(call_id, sdp=phone.offer()))
+    widget.wait_screen("incoming")
+    widget.click("#incoming-handset")
+    widget.wait_screen("calling")
+    assert "desk handset" in widget.frame.locator("#calling-audio").text_content()
+    accept = wait_for(lambda: graph.calls("accept"), what="accept")[0]
+    phone.accept_answer(accept.json["session"]["sdp"])
+    wait_for(lambda: phone.state == "connected", timeout=15, what="handset and phone connected")
+    widget.click("#calling-keys-toggle")
+    widget.click('#calling-keys button[aria-label="5"]')
+    widget.click("#calling-mute")
+    wait_for(lambda: widget.frame.locator("#calling-mute").get_attribute("aria-pressed") == "true", what="muted on the handset")
+    assert widget.error_text() == ""
+    widget.screenshot("14-calling-on-handset")
+    widget.click("#calling-hangup")
+    widget.wait_screen("ended")
+    wait_for(lambda: graph.calls("terminate"), what="terminate at Meta")
+
+
 def test_a_reconnecting_widget_gets_the_message_it_missed_and_texts_back(widgets, widget_box, graph):
     widget = widgets()
     widget.login()
