@@ -279,9 +279,10 @@ def test_an_incoming_call_sent_to_the_desk_handset_takes_tones_and_mute_there(wi
     wait_for(lambda: phone.state == "connected", timeout=15, what="handset and phone connected")
     widget.click("#calling-keys-toggle")
     widget.click('#calling-keys button[aria-label="5"]')
+    # aiortc offers no telephone-event, so the box cannot send tones on this call, and says so.
+    wait_for(lambda: "did not offer them" in widget.error_text(), what="tones refused in plain words")
     widget.click("#calling-mute")
     wait_for(lambda: widget.frame.locator("#calling-mute").get_attribute("aria-pressed") == "true", what="muted on the handset")
-    assert widget.error_text() == ""
     widget.screenshot("14-calling-on-handset")
     widget.click("#calling-hangup")
     widget.wait_screen("ended")

@@ -645,14 +645,16 @@ async function toggleMute() {
   }
 }
 
+const NO_TONES = "Tones cannot be sent on this call: the other side's phone did not offer them.";
+
 async function sendTone(digit) {
   const call = state.call;
   if (!call || state.screen !== "calling") return;
   try {
     if (call.via === "handset") await api.sendDigits(call.id, digit);
-    else if (!call.media || !call.media.sendDigits(digit)) showError("Tones cannot be sent on this call yet.");
+    else if (!call.media || !call.media.sendDigits(digit)) showError(NO_TONES);
   } catch (error) {
-    showError(plainWords(error));
+    showError(error.status === 409 ? NO_TONES : plainWords(error));
   }
 }
 
