@@ -18,6 +18,8 @@ const TIMER_TICK_MS = 500;
 const FINAL_STATES = new Set(["ended", "missed", "rejected", "failed"]);
 /** Meta's call ids; the box's own keys for calls Meta has not named yet look different. */
 const META_CALL_PREFIX = "wacid.";
+/** What the agent reads when the far end's phone negotiated no RFC 4733 tones. */
+const NO_TONES = "Tones cannot be sent on this call: the other side's phone did not offer them.";
 /** Permission states that let a call be placed now. */
 const GRANTED_STATES = new Set(["temporary", "permanent"]);
 
@@ -644,8 +646,6 @@ async function toggleMute() {
     showError(plainWords(error));
   }
 }
-
-const NO_TONES = "Tones cannot be sent on this call: the other side's phone did not offer them.";
 
 async function sendTone(digit) {
   const call = state.call;
