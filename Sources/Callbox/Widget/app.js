@@ -20,6 +20,8 @@ const FINAL_STATES = new Set(["ended", "missed", "rejected", "failed"]);
 const META_CALL_PREFIX = "wacid.";
 /** What the agent reads when the far end's phone negotiated no RFC 4733 tones. */
 const NO_TONES = "Tones cannot be sent on this call: the other side's phone did not offer them.";
+/** The protocol calls that tell HubSpot about a call (only one instance of the widget sends them). */
+const LIFECYCLE_METHODS = new Set(["outgoingCall", "incomingCall", "callAnswered", "callEnded", "callCompleted"]);
 /** Permission states that let a call be placed now. */
 const GRANTED_STATES = new Set(["temporary", "permanent"]);
 
@@ -48,9 +50,12 @@ let cti = null;
 
 // MARK: HubSpot
 
-/** Calls the protocol module only after the handshake: before it, HubSpot must hear nothing. */
+/** Calls the protocol module only after the handshake: before it, HubSpot must hear nothing.
+ * With a calling window open, the "remote" instance sends no call lifecycle (spec §6.6): the
+ * box logs the calls handled there itself. */
 function tellHubSpot(method, data) {
   if (!cti || !state.handshakeDone) return;
+  if (LIFECYCLE_METHODS.has(method) && cti.ownsCallLifecycle === false) return;
   try {
     cti[method](data);
   } catch (failure) {
