@@ -122,7 +122,7 @@ public final class Appliance {
             case .permissionValidate: .agent(permissionRoutes.validate)
             }
         }
-        let linker = CommsContactLinker(directory: contacts, journal: journal)
+        let linker = CommsContactLinker(directory: contacts, journal: journal, loop: loop)
         inbox.onMessageStored = { linker.link(wamid: $0, phone: $1) }
         messaging.onSentWithoutContact = { linker.link(wamid: $0, phone: $1) }
         // A live session is what "signed in" means until the widget's event stream (issue 5)
