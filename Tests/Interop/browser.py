@@ -1,5 +1,6 @@
 """Headless Chromium for the widget's tests: Debian's /usr/bin/chromium driven by Playwright."""
 import contextlib
+import time
 
 from playwright.sync_api import sync_playwright
 
@@ -15,3 +16,16 @@ def chromium(extra_args=()):
             yield browser
         finally:
             browser.close()
+
+
+def wait_until(page, expression, timeout_ms=10000):
+    """Polls a JS expression until it is truthy. Playwright's wait_for_function evaluates
+    strings with eval, which the widget's and the simulator's CSP (rightly) forbid."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        value = page.evaluate(expression)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_ms} ms waiting for {expression}")
+        time.sleep(0.05)

@@ -244,7 +244,8 @@ const actions = {
   restore: () => send("VISIBILITY_CHANGED", { isMinimized: false, isHidden: false }),
   duplicateSync: () => post(syncMessage()),
   unknownType: () => send("UPDATE_ASSOCIATIONS_FAILED", {}),
-  wrongOrigin: () => postFromForeignFrame({ type: "DIAL_NUMBER", messageId: messageId(), data: dialPayload(false) }),
+  // An unknown type: had the widget taken it, its UNKNOWN_MESSAGE_TYPE answer would show here.
+  wrongOrigin: () => postFromForeignFrame({ type: "WRONG_ORIGIN_PROBE", messageId: messageId(), data: dialPayload(false) }),
   foreignSync: () => postFromForeignFrame({ type: "SYNC", messageId: messageId(), hostUrl: state.widgetOrigin,
     portalId: 666, iframeLocation: "widget" }),
   reloadFrame: () => { frame.src = frame.src; },
