@@ -24,28 +24,15 @@ import Testing
         return names.sorted()
     }
 
-    static func bytes(_ path: String) -> [UInt8] {
-        guard let file = fopen(path, "rb") else { return [] }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count == 0 { break }
-            bytes += buffer.prefix(count)
-        }
-        return bytes
-    }
-
     @Test func everyFileInTheFolderIsServedWithItsBytes() {
         let widget = Self.names(in: Self.folder)
         let simulator = Self.names(in: Self.folder + "/dev")
         #expect(widget.count >= 3)
         #expect(widget == WidgetFiles.widget.keys.sorted(), "add a row to WidgetFiles.widget for each new file")
         #expect(simulator == WidgetFiles.hostSimulator.keys.sorted(), "add a row to WidgetFiles.hostSimulator")
-        for name in widget { #expect(WidgetFiles.widget[name]?.bytes == Self.bytes(Self.folder + "/" + name), "\(name)") }
+        for name in widget { #expect(WidgetFiles.widget[name]?.bytes == FileContents.read(Self.folder + "/" + name), "\(name)") }
         for name in simulator {
-            #expect(WidgetFiles.hostSimulator[name]?.bytes == Self.bytes(Self.folder + "/dev/" + name), "\(name)")
+            #expect(WidgetFiles.hostSimulator[name]?.bytes == FileContents.read(Self.folder + "/dev/" + name), "\(name)")
         }
         #expect(Set(widget).isDisjoint(with: simulator), "SwiftPM names embedded files by base name only")
     }

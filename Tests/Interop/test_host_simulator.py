@@ -71,24 +71,6 @@ def test_widget_ignores_duplicate_sync_unknown_type_is_answered_and_foreign_mess
     assert not errors, errors
 
 
-def test_sync_from_a_foreign_origin_is_ignored(sim_box):
-    with chromium() as browser:
-        page, errors = open_simulator(browser, sim_box, "?autoSync=off")
-        wait_until(page, "window.hostLog.some(e => (e.note || '').startsWith('iframe loaded'))", timeout_ms=10000)
-        page.wait_for_timeout(500)
-        # A sibling frame on another origin posts a SYNC first; the widget must not take it,
-        # or it would ignore the host's SYNC that follows.
-        page.evaluate("window.host.actions.foreignSync()")
-        wait_until(page, "window.hostLog.some(e => e.note === 'foreign frame posted to the widget')", timeout_ms=5000)
-        page.wait_for_timeout(300)
-        assert received(page, "SYNC_ACK") == []
-        page.evaluate("window.host.startSync()")
-        wait_synced(page)
-        ack = received(page, "SYNC_ACK")[0]
-        assert ack["portalId"] == 123456, "the host's SYNC, not the foreign one, was acknowledged"
-    assert not errors, errors
-
-
 def test_reload_iframe_runs_a_new_handshake(sim_box):
     with chromium() as browser:
         page, errors = open_simulator(browser, sim_box)
@@ -102,7 +84,7 @@ def test_reload_iframe_runs_a_new_handshake(sim_box):
 TEST_FILES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "widget_js")
 
 
-def open_with_test_widget(browser, box, query=""):
+def open_with_test_widget(browser, box, query="", synced=True):
     """The simulator framing widget_js/widget.html (on the widget's origin) instead of /widget/."""
     page = browser.new_page()
 
@@ -114,8 +96,12 @@ def open_with_test_widget(browser, box, query=""):
     page.route(f"http://localhost:{box.port}/js-tests/*", serve_test_file)
     widget = f"http://localhost:{box.port}/js-tests/widget.html"
     page.goto(f"http://127.0.0.1:{box.port}/dev/hubspot?widget={widget}{query}")
-    wait_until(page, "window.host && window.host.state.ready", timeout_ms=15000)
+    if synced:
+        wait_until(page, "window.host && window.host.state.ready", timeout_ms=15000)
+    wait_until(page, f"document.getElementById('hubspot-calling-extension-iframe').src === {widget!r}")
+    page.wait_for_load_state("load")
     frame = next(f for f in page.frames if f.url == widget)
+    wait_until(frame, "window.cti !== undefined")
     return page, frame
 
 
@@ -167,4 +153,21 @@ def test_failure_reactions_and_set_widget_url(sim_box):
         for kind in ("CREATE_ENGAGEMENT_FAILED", "CALLER_ID_MATCH_FAILED", "UPDATE_ENGAGEMENT_FAILED",
                      "FINALIZE_ENGAGEMENT_FAILED", "NAVIGATE_TO_RECORD_FAILED", "SET_WIDGET_URL_FAILED"):
             wait_until(frame, f"window.seen.some(s => s[0] === '{kind}')")
+        assert page.evaluate("window.host.failures") == []
+
+
+def test_sync_from_a_foreign_origin_is_ignored(sim_box):
+    with chromium() as browser:
+        page, frame = open_with_test_widget(browser, sim_box, "&autoSync=off", synced=False)
+        # A sibling frame on another origin (the widget's own, allowed as a host origin with
+        # the simulator on) posts a SYNC: it is not window.parent, so the widget refuses it.
+        page.evaluate("window.host.actions.foreignSync()")
+        wait_until(page, "window.hostLog.some(e => e.note === 'foreign frame posted to the widget')", timeout_ms=5000)
+        page.wait_for_timeout(300)
+        assert frame.evaluate("cti.isReady") is False
+        assert frame.evaluate("window.seen") == []
+        page.evaluate("window.host.startSync()")
+        wait_until(page, "window.host.state.ready", timeout_ms=15000)
+        assert received(page, "SYNC_ACK")[0]["portalId"] == 123456
+        assert frame.evaluate("cti.context.hostUrl") == f"http://127.0.0.1:{sim_box.port}"
         assert page.evaluate("window.host.failures") == []
