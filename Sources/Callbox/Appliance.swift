@@ -39,6 +39,7 @@ public final class Appliance {
     private let agents: AgentAuthentication
     private let messaging: WhatsAppMessaging
     private let api: ApiRouter
+    private let widget: WidgetServer
     private let media: MediaEngine
     /// HubSpot's CRM API and the worker delivering the outbox to it; nil when no
     /// `hubspot_access_token` is configured.
@@ -122,7 +123,8 @@ public final class Appliance {
             case .permissionValidate: .agent(permissionRoutes.validate)
             }
         }
-        let linker = CommsContactLinker(directory: contacts, journal: journal)
+        widget = WidgetServer(http: config.http, dev: config.dev, boxName: config.box.name)
+        let linker = CommsContactLinker(directory: contacts, journal: journal, loop: loop)
         inbox.onMessageStored = { linker.link(wamid: $0, phone: $1) }
         messaging.onSentWithoutContact = { linker.link(wamid: $0, phone: $1) }
         // A live session is what "signed in" means until the widget's event stream (issue 5)
@@ -194,6 +196,7 @@ public final class Appliance {
             tlsCertificatePEM: tlsCertificate, tlsKeyPEM: tlsKey)) { [weak self] request, responder in
             self?.route(request, responder)
         }
+        widget.port = Int(server?.port ?? 0)
         intake.onCommitted = { [weak self] in self?.inbox.enqueue($0) }
         loop.addPreparation { [weak self] in self?.intake.commitBatch() }
         inbox.rescan()
@@ -264,6 +267,10 @@ public final class Appliance {
     // MARK: routes
 
     private func route(_ request: HTTPRequest, _ responder: HTTPResponder) {
+        if let response = widget.widget(request) ?? widget.simulator(request) {
+            responder.respond(response)
+            return
+        }
         switch (request.method, request.path) {
         case ("GET", "/webhook"):
             responder.respond(intake.verify(request))
