@@ -3,17 +3,16 @@ Graph and HubSpot, and an aiortc peer as the WhatsApp user. Screenshots of every
 Tests/Interop/.output/screens (or $CALLBOX_SCREENS)."""
 import time
 
-import numpy
 import pytest
-from playwright.sync_api import sync_playwright
 
 import meta
 from box import password_hash, wait_for
+from browser import chromium
 from fake_graph import meta_error
 from fake_hubspot import FakeHubSpot
 from grants import grant_permission
 from phone import Phone, analyse
-from widget_browser import BROWSER_TONE_HZ, SCREENS_DIR, HostedWidget, launch, write_tone_wav
+from widget_browser import BROWSER_TONE_HZ, SCREENS_DIR, HostedWidget, audio_args, write_tone_wav
 
 HUBSPOT_TOKEN = "test-hubspot-token"
 OWNER_ID = "77"
@@ -27,10 +26,8 @@ AUDIO_SECONDS = 3
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     tone = write_tone_wav(tmp_path_factory.mktemp("tone") / "mic.wav")
-    with sync_playwright() as playwright:
-        chromium = launch(playwright, tone)
-        yield chromium
-        chromium.close()
+    with chromium(audio_args(tone)) as launched:
+        yield launched
     print(f"\nwidget screenshots: {SCREENS_DIR}")
 
 

@@ -12,7 +12,6 @@ import numpy
 
 from box import AGENT_EMAIL, AGENT_PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
 RATE = 48_000
 # The browser's microphone plays this tone; the aiortc phone plays another (phone.py's 440 Hz).
 BROWSER_TONE_HZ = 660.0
@@ -32,14 +31,9 @@ def write_tone_wav(path, frequency=BROWSER_TONE_HZ, seconds=10, amplitude=0.4):
     return str(path)
 
 
-def launch(playwright, tone_wav):
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=[
-        "--no-sandbox",
-        "--use-fake-device-for-media-stream",
-        "--use-fake-ui-for-media-stream",
-        f"--use-file-for-fake-audio-capture={tone_wav}",
-        "--autoplay-policy=no-user-gesture-required",
-    ])
+def audio_args(tone_wav):
+    """Chromium's microphone plays `tone_wav`; the far end's audio plays without a click."""
+    return [f"--use-file-for-fake-audio-capture={tone_wav}", "--autoplay-policy=no-user-gesture-required"]
 
 
 def poll(condition, timeout_ms=SCREEN_TIMEOUT_MS, what="condition"):

@@ -16,12 +16,12 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Interop"))
 
 import numpy  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 import meta  # noqa: E402
 from box import Box, wait_for  # noqa: E402
+from browser import chromium  # noqa: E402
 from fake_graph import FakeGraph  # noqa: E402
-from widget_browser import HostedWidget, launch, poll, write_tone_wav  # noqa: E402
+from widget_browser import HostedWidget, audio_args, poll, write_tone_wav  # noqa: E402
 
 DEFAULT_CALLS = 100
 # Marks the first frame painted with the incoming screen (Date.now(), ms).
@@ -40,8 +40,7 @@ def measure(calls):
     box = Box(os.path.join(folder, "box"), graph.url, extra={
         "dev": {"host_simulator": "on"}, "routing": {"handset": "never", "ring_timeout": "30s"}}).start()
     try:
-        with sync_playwright() as playwright:
-            browser = launch(playwright, write_tone_wav(os.path.join(folder, "mic.wav")))
+        with chromium(audio_args(write_tone_wav(os.path.join(folder, "mic.wav")))) as browser:
             widget = HostedWidget(browser, box)
             widget.login()
             wait_for(lambda: widget.frame.locator("#connection").get_attribute("data-state") == "live", what="live")
@@ -57,8 +56,7 @@ def measure(calls):
                 samples.append(widget.widget.evaluate("window.incomingShownAt") - sent)
                 widget.click("#incoming-decline")
                 widget.wait_screen("keypad")
-                wait_for(lambda: graph.calls("reject") and len(graph.calls("reject")) == n + 1, what="reject at Meta")
-            browser.close()
+                wait_for(lambda: len(graph.calls("reject")) == n + 1, what="reject at Meta")
         return samples
     finally:
         box.stop()
