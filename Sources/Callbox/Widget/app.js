@@ -359,7 +359,9 @@ function showPending(status, sentAtMs) {
 }
 
 function showDenied(message, nextAllowedAt) {
-  $("denied-message").textContent = message || "WhatsApp does not allow calling this number now.";
+  // The box's sentence ends with the time in UTC; the line below says it in the agent's clock.
+  const rule = (message || "").replace(/\s*Next allowed at .*$/, "");
+  $("denied-message").textContent = rule || "WhatsApp does not allow calling this number now.";
   $("denied-next").textContent = nextAllowedAt
     ? "A new request can be sent after " + clockTime(nextAllowedAt) + "."
     : "";
