@@ -42,6 +42,7 @@ const state = {
   dial: { number: "", contact: null, lastKey: null, lastAt: 0 },
   call: null,
   timer: null,
+  checkingSession: false,
   /** What the box said about calls before their id was known here (the initiate answer can trail SSE). */
   early: [],
 };
@@ -165,6 +166,22 @@ function showConnection(connection) {
   const labels = { live: "Live", connecting: "Connecting…", reconnecting: "Reconnecting…", offline: "Offline" };
   $("connection").dataset.state = connection;
   $("connection").textContent = labels[connection] || connection;
+  if (connection === "reconnecting" && state.agent && !state.checkingSession) checkSession();
+}
+
+/** A stream that keeps failing may mean the session ended (expired, or signed out elsewhere). */
+async function checkSession() {
+  state.checkingSession = true;
+  try {
+    if (!(await api.me()) && state.agent && !state.call) {
+      signedOut();
+      showError(plainWords({ code: "no_session" }));
+    }
+  } catch (error) {
+    console.warn("callbox: the box cannot be reached; the stream keeps trying", error.message);
+  } finally {
+    state.checkingSession = false;
+  }
 }
 
 function partyName(call) {
