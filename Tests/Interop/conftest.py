@@ -1,5 +1,6 @@
 import pytest
 
+import widget_browser
 from box import Box
 from fake_graph import FakeGraph
 
@@ -28,3 +29,9 @@ def make_box(tmp_path, graph):
 @pytest.fixture
 def box(make_box):
     return make_box()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Where the widget's end-to-end tests saved their screenshots."""
+    if widget_browser.SAVED_SCREENS:
+        terminalreporter.write_line(f"widget screenshots ({len(widget_browser.SAVED_SCREENS)}): {widget_browser.SCREENS_DIR}")

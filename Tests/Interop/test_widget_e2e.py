@@ -12,7 +12,7 @@ from fake_graph import meta_error
 from fake_hubspot import FakeHubSpot
 from grants import grant_permission
 from phone import Phone, analyse
-from widget_browser import BROWSER_TONE_HZ, SCREENS_DIR, HostedWidget, audio_args, write_tone_wav
+from widget_browser import BROWSER_TONE_HZ, HostedWidget, audio_args, screen_path, write_tone_wav
 
 HUBSPOT_TOKEN = "test-hubspot-token"
 OWNER_ID = "77"
@@ -28,7 +28,6 @@ def browser(tmp_path_factory):
     tone = write_tone_wav(tmp_path_factory.mktemp("tone") / "mic.wav")
     with chromium(audio_args(tone)) as launched:
         yield launched
-    print(f"\nwidget screenshots: {SCREENS_DIR}")
 
 
 @pytest.fixture
@@ -115,7 +114,7 @@ def test_the_handshake_completes_and_an_agent_signs_in_and_out(widgets, widget_b
     context = browser.new_context(java_script_enabled=False, viewport={"width": 400, "height": 600})
     page = context.new_page()
     page.goto(f"{widget_box.url}/widget/")
-    page.screenshot(path=f"{SCREENS_DIR}/01-loading.png")
+    page.screenshot(path=screen_path("01-loading"))
     assert page.locator("#screen-loading").is_visible()
     context.close()
 

@@ -16,6 +16,8 @@ RATE = 48_000
 # The browser's microphone plays this tone; the aiortc phone plays another (phone.py's 440 Hz).
 BROWSER_TONE_HZ = 660.0
 SCREENS_DIR = os.environ.get("CALLBOX_SCREENS", os.path.join(os.path.dirname(os.path.abspath(__file__)), ".output", "screens"))
+# Screenshots taken in this run, for the summary conftest.py prints.
+SAVED_SCREENS = []
 # Longest wait for a screen after what causes it (a webhook, a click).
 SCREEN_TIMEOUT_MS = 15_000
 
@@ -47,6 +49,14 @@ def poll(condition, timeout_ms=SCREEN_TIMEOUT_MS, what="condition"):
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout_ms} ms waiting for {what}")
         time.sleep(0.02)
+
+
+def screen_path(name):
+    """Where the screenshot `name` goes (the folder made, the path remembered for the summary)."""
+    os.makedirs(SCREENS_DIR, exist_ok=True)
+    path = os.path.join(SCREENS_DIR, f"{name}.png")
+    SAVED_SCREENS.append(path)
+    return path
 
 
 class HostedWidget:
@@ -120,8 +130,7 @@ class HostedWidget:
         return self.widget.evaluate("window.callboxWidget.audioLevels()")
 
     def screenshot(self, name):
-        os.makedirs(SCREENS_DIR, exist_ok=True)
-        path = os.path.join(SCREENS_DIR, f"{name}.png")
+        path = screen_path(name)
         self.page.locator("#hubspot-calling-extension-iframe").screenshot(path=path)
         return path
 
