@@ -572,10 +572,10 @@ function callState(data) {
 
 function endStatus(call, boxState) {
   if (call.answeredAt) return "COMPLETED";
+  if (call.hangupRequested) return "CANCELED";
   if (boxState === "failed") return "FAILED";
   if (boxState === "rejected") return "BUSY";
-  if (boxState === "missed") return "NO_ANSWER";
-  return call.hangupRequested ? "CANCELED" : "NO_ANSWER";
+  return "NO_ANSWER";
 }
 
 function remember(type, data) {
