@@ -47,6 +47,13 @@ final class CallController {
     weak var router: IncomingCallRouter?
     /// Checks business-initiated calls before Meta is asked; learns from call records.
     var permissions: CallPermissions?
+    /// Each committed state change, for the widgets' `call.state` events.
+    var onStateChange: ((CallStateChange) -> Void)?
+    /// Meta's answer to an outbound call, once committed (`call.answer_sdp`).
+    var onRemoteAnswer: ((CallHandle, String) -> Void)?
+    /// State changes of the open transaction, with the effect count when each was made
+    /// so a partial rollback drops exactly its own.
+    private var pendingStateChanges: [(effectIndex: Int, change: CallStateChange)] = []
 
     private struct TimerSlot: Hashable {
         var call: CallHandle
@@ -188,6 +195,11 @@ final class CallController {
         }
         try journal.callJournal.appendTransition(callKey: key, at: transition.at, from: transition.from?.name.rawValue ?? "",
                                                  to: transition.to.name.rawValue, event: transition.event.rawValue, detail: detail)
+        if let slot = table.slot(transition.call) {
+            pendingStateChanges.append((pendingEffects.count, CallStateChange(
+                handle: transition.call, key: key, state: transition.to.name, direction: slot.direction, remote: slot.remote,
+                answerer: slot.answerer, at: transition.at, endReason: detail.isEmpty ? nil : detail, outcome: nil)))
+        }
         log.info("call \(transition.from?.name.rawValue ?? "new") → \(transition.to.name.rawValue)",
                  ["call": key, "event": transition.event.rawValue])
     }
@@ -201,6 +213,9 @@ final class CallController {
             answeredBy: record.answerer?.journalName, endReason: record.endReason.journalName,
             quality: handset?.quality(of: record.call))
         if try journal.callRecords.record(row) {
+            if let last = pendingStateChanges.lastIndex(where: { $0.change.handle == record.call }) {
+                pendingStateChanges[last].change.outcome = row.outcome
+            }
             try hubSpotLog?.callRecorded(row, at: record.endedAt)
             try permissions?.recordOutcome(of: record)
             log.notice("call recorded", ["call": key, "outcome": row.outcome, "duration_ms": "\(row.duration.milliseconds)"])
@@ -240,13 +255,20 @@ final class CallController {
     /// Drops the effects of events whose transaction rolled back: they must not run.
     func discardPendingEffects(from index: Int = 0) {
         pendingEffects.removeSubrange(min(index, pendingEffects.count)...)
+        pendingStateChanges.removeAll { $0.effectIndex >= index }
         if index == 0 { pendingRemoteAnswers.removeAll() }
     }
 
     func runPendingEffects() {
         let answers = pendingRemoteAnswers
         pendingRemoteAnswers.removeAll()
-        for (handle, sdp) in answers { handset?.remoteAnswer(handle, sdp: sdp) }
+        for (handle, sdp) in answers {
+            handset?.remoteAnswer(handle, sdp: sdp)
+            onRemoteAnswer?(handle, sdp)
+        }
+        let changes = pendingStateChanges
+        pendingStateChanges.removeAll()
+        for (_, change) in changes { onStateChange?(change) }
         let effects = pendingEffects
         pendingEffects.removeAll()
         for effect in effects { perform(effect) }
