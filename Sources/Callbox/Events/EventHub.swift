@@ -32,8 +32,6 @@ final class EventHub {
     /// Whether a session (by token hash) is still live; streams of ended sessions close at
     /// the next heartbeat.
     var sessionIsLive: ([UInt8]) -> Bool = { _ in true }
-    /// The set of agents with an open stream changed (the router rings by it).
-    var onWatchersChanged: (() -> Void)?
     private var heartbeat: EventLoop.TimerID?
 
     init(loop: EventLoop, capacity: Int = EventRing.defaultCapacity, now: @escaping () -> Int64 = { WallClock.milliseconds() }) {
@@ -43,9 +41,7 @@ final class EventHub {
     }
 
     /// The agents with at least one open stream: "signed in" for ringing.
-    var watchingAgents: Set<String> { Set(watchers.values.map(\.agent)) }
-
-    var openStreams: Int { watchers.count }
+    var watchingAgents: Set<String> { Set(watchers.values.filter { !$0.stream.isClosed }.map(\.agent)) }
 
     var lastID: UInt64 { ring.lastID }
 
@@ -53,7 +49,7 @@ final class EventHub {
     func publish(_ type: String, _ data: JSONValue, to audience: LiveEvent.Audience = .everyone) -> LiveEvent {
         let event = ring.append(type: type, data: data, audience: audience)
         let frame = event.frame
-        for watcher in watchers.values where audience.includes(watcher.agent) {
+        for watcher in watchers.values where audience.includes(watcher.agent) && !watcher.stream.isClosed {
             if !watcher.stream.send(frame) {
                 log.notice("event stream dropped: the client is too far behind", ["agent": watcher.agent])
             }
@@ -63,31 +59,44 @@ final class EventHub {
 
     /// The route: opens a stream for the signed-in agent.
     func open(_ request: ApiRequest, _ responder: HTTPResponder) {
-        let agent = request.session.agent.name
+        let lastSeen = request.http.header("last-event-id") ?? request.http.queryValue("last_event_id")
+        switch attach(agent: request.session.agent.name, tokenHash: request.session.tokenHash, lastEventID: lastSeen) {
+        case let .opened(stream):
+            responder.respond(HTTPResponse(status: 200, headers: [("Content-Type", "text/event-stream"), ApiResponse.noStore,
+                                                                  ("X-Accel-Buffering", "no")], stream: stream))
+        case let .refused(response):
+            responder.respond(response)
+        }
+    }
+
+    enum Attachment {
+        case opened(HTTPStream)
+        case refused(HTTPResponse)
+    }
+
+    /// A new stream for `agent`, starting with `retry`, `hello`, and what it missed after
+    /// `lastEventID` (or `reset`).
+    func attach(agent: String, tokenHash: [UInt8], lastEventID: String?) -> Attachment {
         guard watchers.count < Self.maxStreams else {
-            responder.respond(ApiResponse.error(429, "too_many_streams", "the box has \(Self.maxStreams) event streams open"))
-            return
+            return .refused(ApiResponse.error(429, "too_many_streams", "the box has \(Self.maxStreams) event streams open"))
         }
         guard watchers.values.filter({ $0.agent == agent }).count < Self.maxStreamsPerAgent else {
-            responder.respond(ApiResponse.error(429, "too_many_streams",
-                                                "\(agent) has \(Self.maxStreamsPerAgent) event streams open; close a tab"))
-            return
+            return .refused(ApiResponse.error(429, "too_many_streams",
+                                              "\(agent) has \(Self.maxStreamsPerAgent) event streams open; close a tab"))
         }
-        let lastSeen = request.http.header("last-event-id") ?? request.http.queryValue("last_event_id")
         let resumeAfter: UInt64?
-        switch lastSeen.map({ $0.trimmed() }) {
+        switch lastEventID.map({ $0.trimmed() }) {
         case nil, ""?: resumeAfter = nil
         case let text?:
             guard let id = UInt64(text) else {
-                responder.respond(ApiResponse.error(400, "bad_last_event_id", "Last-Event-ID is the number of an event"))
-                return
+                return .refused(ApiResponse.error(400, "bad_last_event_id", "Last-Event-ID is the number of an event"))
             }
             resumeAfter = id
         }
         let stream = HTTPStream(capacityBytes: Self.streamQueueBytes)
         var opening = Array("retry: \(Self.retryMilliseconds)\n\n".utf8)
         opening += LiveEvent.frame(type: "hello", data: ["agent": .string(agent), "server_time_ms": .integer(now()),
-                                                     "last_id": .integer(Int64(ring.lastID))])
+                                                          "last_id": .integer(Int64(ring.lastID))])
         if let resumeAfter {
             switch ring.replay(after: resumeAfter, for: agent) {
             case let .events(missed):
@@ -98,18 +107,15 @@ final class EventHub {
         }
         stream.send(opening)
         let key = ObjectIdentifier(stream)
-        watchers[key] = Watcher(agent: agent, tokenHash: request.session.tokenHash, stream: stream)
+        watchers[key] = Watcher(agent: agent, tokenHash: tokenHash, stream: stream)
         stream.onEnd = { [weak self] in
             guard let self, self.watchers.removeValue(forKey: key) != nil else { return }
             self.log.info("event stream closed", ["agent": agent, "open": "\(self.watchers.count)"])
-            self.onWatchersChanged?()
         }
         log.info("event stream opened", ["agent": agent, "open": "\(watchers.count)",
                                          "after": resumeAfter.map { "\($0)" } ?? "-"])
         scheduleHeartbeat()
-        onWatchersChanged?()
-        responder.respond(HTTPResponse(status: 200, headers: [("Content-Type", "text/event-stream"), ApiResponse.noStore,
-                                                              ("X-Accel-Buffering", "no")], stream: stream))
+        return .opened(stream)
     }
 
     /// A session ended (sign-out): its streams close now.

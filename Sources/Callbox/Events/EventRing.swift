@@ -23,6 +23,7 @@ struct EventRing {
         self.capacity = capacity
     }
 
+    @discardableResult
     mutating func append(type: String, data: JSONValue, audience: LiveEvent.Audience) -> LiveEvent {
         lastID += 1
         let event = LiveEvent(id: lastID, type: type, data: data, audience: audience)
