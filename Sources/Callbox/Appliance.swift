@@ -157,7 +157,14 @@ public final class Appliance {
             }
         }
         let linker = CommsContactLinker(directory: contacts, journal: journal)
-        inbox.onMessageStored = { linker.link(wamid: $0, phone: $1) }
+        let messageFeed = MessageEventFeed(hub: events, journal: journal)
+        inbox.onMessageStored = {
+            linker.link(wamid: $0, phone: $1)
+            messageFeed.stored(wamid: $0)
+        }
+        inbox.onStatusApplied = { messageFeed.status(wamid: $0, status: $1) }
+        messaging.onSent = { messageFeed.stored(wamid: $0) }
+        permissions.onChange = { messageFeed.permissionChanged(contactKey: $0, phone: $1, record: $2, change: $3) }
         messaging.onSentWithoutContact = { linker.link(wamid: $0, phone: $1) }
         // "Signed in" for ringing is a widget listening: an agent with an open event stream.
         router.signedInAgents = { [events] in events.watchingAgents }
