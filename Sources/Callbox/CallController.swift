@@ -54,6 +54,9 @@ final class CallController {
     /// State changes of the open transaction, with the effect count when each was made
     /// so a partial rollback drops exactly its own.
     private var pendingStateChanges: [(effectIndex: Int, change: CallStateChange)] = []
+    /// Terminal transitions, whose slot is already free, waiting for the call record that
+    /// follows them in the same event and says the rest.
+    private var closing: [CallHandle: (key: String, state: CallState.Name, at: Instant)] = [:]
 
     private struct TimerSlot: Hashable {
         var call: CallHandle
@@ -199,6 +202,8 @@ final class CallController {
             pendingStateChanges.append((pendingEffects.count, CallStateChange(
                 handle: transition.call, key: key, state: transition.to.name, direction: slot.direction, remote: slot.remote,
                 answerer: slot.answerer, at: transition.at, endReason: detail.isEmpty ? nil : detail, outcome: nil)))
+        } else {
+            closing[transition.call] = (key, transition.to.name, transition.at)
         }
         log.info("call \(transition.from?.name.rawValue ?? "new") → \(transition.to.name.rawValue)",
                  ["call": key, "event": transition.event.rawValue])
@@ -212,10 +217,12 @@ final class CallController {
             endedAt: record.endedAt, duration: record.duration, outcome: record.outcome.rawValue,
             answeredBy: record.answerer?.journalName, endReason: record.endReason.journalName,
             quality: handset?.quality(of: record.call))
+        if let closed = closing.removeValue(forKey: record.call) {
+            pendingStateChanges.append((pendingEffects.count, CallStateChange(
+                handle: record.call, key: closed.key, state: closed.state, direction: record.direction, remote: record.remote,
+                answerer: record.answerer, at: closed.at, endReason: row.endReason, outcome: row.outcome)))
+        }
         if try journal.callRecords.record(row) {
-            if let last = pendingStateChanges.lastIndex(where: { $0.change.handle == record.call }) {
-                pendingStateChanges[last].change.outcome = row.outcome
-            }
             try hubSpotLog?.callRecorded(row, at: record.endedAt)
             try permissions?.recordOutcome(of: record)
             log.notice("call recorded", ["call": key, "outcome": row.outcome, "duration_ms": "\(row.duration.milliseconds)"])
@@ -256,7 +263,10 @@ final class CallController {
     func discardPendingEffects(from index: Int = 0) {
         pendingEffects.removeSubrange(min(index, pendingEffects.count)...)
         pendingStateChanges.removeAll { $0.effectIndex >= index }
-        if index == 0 { pendingRemoteAnswers.removeAll() }
+        if index == 0 {
+            pendingRemoteAnswers.removeAll()
+            closing.removeAll()
+        }
     }
 
     func runPendingEffects() {

@@ -86,6 +86,11 @@ extension EventRing.Replay {
         for n in 4...9 { events.publish("message.new", ["n": .integer(Int64(n))]) }
         let late = try #require(stream(events.attach(agent: "ana", tokenHash: [1], lastEventID: " 3 ")))
         #expect(drain(late).hasSuffix("id: 9\nevent: reset\ndata: {\"reason\":\"buffer_overflow\"}\n\n"))
+        let big = JSONValue.string(String(repeating: "x", count: EventHub.streamQueueBytes / 4))
+        let crowded = EventHub(loop: loop, capacity: 8, now: { 1_000 })
+        for _ in 1...5 { crowded.publish("message.new", ["body": big]) }
+        let tooMuch = try #require(stream(crowded.attach(agent: "ana", tokenHash: [1], lastEventID: "0")))
+        #expect(drain(tooMuch).hasSuffix("id: 5\nevent: reset\ndata: {\"reason\":\"replay_too_large\"}\n\n"))
         guard case let .refused(bad) = events.attach(agent: "ana", tokenHash: [1], lastEventID: "abc") else {
             Issue.record("a Last-Event-ID that is no number is refused")
             return

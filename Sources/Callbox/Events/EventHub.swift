@@ -15,8 +15,8 @@ final class EventHub {
     /// Well inside the server's 256 connections, leaving room for Meta's webhooks.
     static let maxStreams = 64
     /// A client this far behind (a few hundred events) is dropped; it reconnects and
-    /// replays or resets.
-    static let streamQueueBytes = 64 * 1024
+    /// replays or resets. A replay larger than this is a reset too.
+    static let streamQueueBytes = 128 * 1024
 
     private struct Watcher {
         var agent: String
@@ -98,12 +98,16 @@ final class EventHub {
         opening += LiveEvent.frame(type: "hello", data: ["agent": .string(agent), "server_time_ms": .integer(now()),
                                                           "last_id": .integer(Int64(ring.lastID))])
         if let resumeAfter {
+            var replay: [UInt8] = []
+            var reset: String?
             switch ring.replay(after: resumeAfter, for: agent) {
             case let .events(missed):
-                for event in missed { opening += event.frame }
+                for event in missed { replay += event.frame }
+                if opening.count + replay.count > Self.streamQueueBytes { reset = "replay_too_large" }
             case let .reset(reason):
-                opening += LiveEvent.frame(type: "reset", data: ["reason": .string(reason)], id: ring.lastID)
+                reset = reason
             }
+            opening += reset.map { LiveEvent.frame(type: "reset", data: ["reason": .string($0)], id: ring.lastID) } ?? replay
         }
         stream.send(opening)
         let key = ObjectIdentifier(stream)
