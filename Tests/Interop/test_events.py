@@ -7,19 +7,10 @@ import pytest
 
 import meta
 from box import AGENT_NAME, password_hash, wait_for
-from fake_hubspot import FakeHubSpot
 from sse import EventStream
+from test_routing import ANA_OWNER, TOKEN, hubspot  # noqa: F401 (hubspot is a fixture)
 
-TOKEN = "test-hubspot-token"
-ANA_OWNER = "77"
 PASSWORD = "agent-password"
-
-
-@pytest.fixture
-def hubspot():
-    fake = FakeHubSpot(token=TOKEN).start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture
