@@ -144,7 +144,10 @@ public final class Appliance {
             case .callRecent: .agent(callRoutes.recent)
             }
         }
-        calls.onStateChange = { [callFeed] in callFeed.stateChanged($0) }
+        calls.onStateChange = { [callFeed] in
+            callFeed.stateChanged($0)
+            callRoutes.stateChanged($0)
+        }
         calls.onRemoteAnswer = { [callFeed] in callFeed.remoteAnswer($0, sdp: $1) }
         router.onRouted = { [callFeed] in callFeed.routed($0, schedule: $1, contact: $2) }
         agents.onSignOut = { [events] in events.endSession(tokenHash: $0) }

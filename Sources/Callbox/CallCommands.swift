@@ -62,16 +62,22 @@ final class CallCommands {
         return .json(200, JSONWriter.encode(["call": .string(key)]))
     }
 
+    /// A dial's result: the call, or the answer refusing it.
+    enum Placement {
+        case placed(CallHandle)
+        case refused(HTTPResponse)
+    }
+
     /// The box offers from the handset; the earpiece rings back.
-    func dialOnHandset(_ to: PhoneNumber) -> HTTPResponse {
-        guard let handset else { return ErrorBody.response(409, "no_handset", "this box has no handset ([box] board)") }
+    func dialOnHandset(_ to: PhoneNumber) -> Placement {
+        guard let handset else { return .refused(ErrorBody.response(409, "no_handset", "this box has no handset ([box] board)")) }
         return placed(handset.dial(to), refusedAs: "handset_busy")
     }
 
     /// A call whose media is elsewhere: `sdp` is its offer.
-    func dial(_ to: PhoneNumber, by caller: Answerer, sdp: String) -> HTTPResponse {
+    func dial(_ to: PhoneNumber, by caller: Answerer, sdp: String) -> Placement {
         guard let businessNumber else {
-            return ErrorBody.response(409, "no_business_number", "[whatsapp] business_number is not set; calls cannot be placed")
+            return .refused(ErrorBody.response(409, "no_business_number", "[whatsapp] business_number is not set; calls cannot be placed"))
         }
         let result = calls.handleNow(.dial(Dial(to: to, from: businessNumber, by: caller)),
                                      session: SessionChange.opened(direction: .outbound, remote: to, business: businessNumber,
@@ -80,13 +86,23 @@ final class CallCommands {
         return placed(result, refusedAs: "refused")
     }
 
-    private func placed(_ result: CallEventResult, refusedAs code: String) -> HTTPResponse {
-        if let refusal = result.permission { return PermissionEndpoints.refused(refusal, byMeta: false) }
+    private func placed(_ result: CallEventResult, refusedAs code: String) -> Placement {
+        if let refusal = result.permission { return .refused(PermissionEndpoints.refused(refusal, byMeta: false)) }
         guard let handle = result.handle, result.refusal == nil else {
-            return ErrorBody.response(409, result.refusal?.reason.rawValue ?? code, "the call cannot be placed now")
+            return .refused(ErrorBody.response(409, result.refusal?.reason.rawValue ?? code, "the call cannot be placed now"))
         }
-        let state = calls.table.slot(handle)?.state.name.rawValue ?? "failed"
-        return .json(200, JSONWriter.encode(["call": .string(calls.key(of: handle) ?? CallKey.local(handle)), "state": .string(state)]))
+        return .placed(handle)
+    }
+
+    /// `{"call", "state"}` for a call now.
+    func describe(_ placement: Placement) -> HTTPResponse {
+        switch placement {
+        case let .refused(response):
+            return response
+        case let .placed(handle):
+            let state = calls.table.slot(handle)?.state.name.rawValue ?? "failed"
+            return .json(200, JSONWriter.encode(["call": .string(calls.key(of: handle) ?? CallKey.local(handle)), "state": .string(state)]))
+        }
     }
 
     func outcome(_ result: CallEventResult, _ key: String) -> HTTPResponse {

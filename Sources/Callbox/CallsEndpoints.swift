@@ -16,6 +16,8 @@ final class CallsEndpoints {
     private let journal: Journal
     /// `[agent NAME]` → index for `Answerer.browser(agent:)`.
     private let agentIndex: [String: UInt8]
+    /// Initiates answered once Meta names the call.
+    private var dialing: [CallHandle: HTTPResponder] = [:]
     /// Hears what the widget tells of HubSpot's engagement for a call (the logging hand-off).
     var widgetLog: WidgetCallLog?
 
@@ -38,9 +40,10 @@ final class CallsEndpoints {
         guard let to = body["to"]?.string.flatMap(PhoneNumber.init) else {
             return responder.respond(ApiResponse.error(400, "bad_number", "'to' must be a phone number"))
         }
+        let placement: CallCommands.Placement
         switch body["via"]?.string ?? "browser" {
         case "handset":
-            responder.respond(Self.api(commands.dialOnHandset(to)))
+            placement = commands.dialOnHandset(to)
         case "browser":
             guard let sdp = Self.sdp(body) else {
                 return responder.respond(ApiResponse.error(400, "bad_sdp", "'sdp' must be the browser's offer SDP text"))
@@ -48,10 +51,23 @@ final class CallsEndpoints {
             guard let agent = browser(request) else {
                 return responder.respond(ApiResponse.error(409, "no_agent_slot", "this agent cannot hold browser calls"))
             }
-            responder.respond(Self.api(commands.dial(to, by: agent, sdp: sdp)))
+            placement = commands.dial(to, by: agent, sdp: sdp)
         case let other:
-            responder.respond(ApiResponse.error(400, "bad_via", "'via' is browser or handset, not '\(other)'"))
+            return responder.respond(ApiResponse.error(400, "bad_via", "'via' is browser or handset, not '\(other)'"))
         }
+        // The widget names the call by Meta's id from the start: the answer waits for
+        // `connect` to return (or fail, or time out), which ends `dialing`.
+        if case let .placed(handle) = placement, calls.table.slot(handle)?.state.name == .dialing {
+            dialing[handle] = responder
+            return
+        }
+        responder.respond(Self.api(commands.describe(placement)))
+    }
+
+    /// A call's state changed: an initiate waiting for Meta's call id is answered.
+    func stateChanged(_ change: CallStateChange) {
+        guard change.state != .dialing, let responder = dialing.removeValue(forKey: change.handle) else { return }
+        responder.respond(ApiResponse.json(200, ["call": .string(change.key), "state": .string(change.state.rawValue)]))
     }
 
     func answer(_ request: ApiRequest, _ responder: HTTPResponder) {

@@ -76,11 +76,11 @@ final class DevCallControl {
         guard let to = body["to"]?.string.flatMap(PhoneNumber.init) else {
             return ErrorBody.response(400, "bad_number", "'to' must be a phone number")
         }
-        if body["via"]?.string == "handset" { return commands.dialOnHandset(to) }
+        if body["via"]?.string == "handset" { return commands.describe(commands.dialOnHandset(to)) }
         guard let sdp = body["sdp"]?.string, sdp.hasPrefix("v=0") else {
             return ErrorBody.response(400, "bad_sdp", "'sdp' must be the offer SDP text")
         }
-        return commands.dial(to, by: .api, sdp: sdp)
+        return commands.describe(commands.dial(to, by: .api, sdp: sdp))
     }
 
     private func describe(_ key: String) -> HTTPResponse {

@@ -7,6 +7,7 @@ import pytest
 
 import meta
 from box import wait_for
+from fake_graph import meta_error
 from fake_hubspot import FakeHubSpot
 from grants import grant_permission
 from phone import Phone, tone_ratio
@@ -113,11 +114,10 @@ def test_an_outbound_browser_call_gets_metas_answer_over_the_event_stream(box, g
     grant_permission(box, graph)
     offer = one_fingerprint(browser.offer())
     status, body, _ = session.post("/api/calls/initiate", {"to": meta.CALLER, "via": "browser", "sdp": offer})
-    assert status == 200 and body["state"] == "dialing", body
-    wait_for(lambda: graph.calls("connect"), what="connect")
-    assert graph.calls("connect")[0].json["session"] == {"sdp_type": "offer", "sdp": offer}
+    # The answer waits for Meta's call id, so the widget names the call as Meta does from the start.
     call_id = "wacid.FAKE00000001"
-    wait_for(lambda: session.get(f"/api/calls/status/{call_id}")[0] == 200, what="the call named by Meta")
+    assert status == 200 and body == {"call": call_id, "state": "ringing"}, body
+    assert graph.calls("connect")[0].json["session"] == {"sdp_type": "offer", "sdp": offer}
     answer = one_fingerprint(user.answer(offer))
     box.deliver(meta.connect_answer(call_id, sdp=answer))
     delivered = events.next("call.answer_sdp", call=call_id)
@@ -130,7 +130,11 @@ def test_an_outbound_browser_call_gets_metas_answer_over_the_event_stream(box, g
     status, call, _ = session.get(f"/api/calls/status/{call_id}")
     assert call["direction"] == "outbound" and call["answered_by"] == "browser" and call["offer_sdp"] == offer
     assert session.post("/api/calls/end", {"call": call_id})[0] == 200
+    wait_for(lambda: graph.calls("terminate"), what="terminate")
     assert graph.all_problems() == []
+    graph.scripted.append(meta_error(131000, "Something went wrong", 500))
+    status, body, _ = session.post("/api/calls/initiate", {"to": meta.CALLER, "via": "browser", "sdp": offer})
+    assert status == 200 and body["state"] == "failed" and body["call"].startswith("local:"), body
 
 
 @pytest.fixture
