@@ -34,6 +34,8 @@ final class CallController {
     private let log = Logger("calls")
     /// The journal key of every live call, by handle.
     private var keys: [CallHandle: String] = [:]
+    /// The WhatsApp profile name of each live inbound call's caller, from its webhook.
+    private(set) var callerNames: [CallHandle: String] = [:]
     private var timers: [TimerSlot: EventLoop.TimerID] = [:]
     /// Effects of the events applied in the open transaction, run once it commits.
     private var pendingEffects: [CallAction] = []
@@ -109,6 +111,7 @@ final class CallController {
         }
         if changed, let handle, let session, let key = keys[handle] {
             try store(session, key: key)
+            if case let .opened(_, _, _, _, _, name?) = session { callerNames[handle] = name }
         }
         if result.refusal == nil, let handle, case let .remoteAnswer(sdp)? = session {
             pendingRemoteAnswers.append((handle, sdp))
@@ -321,6 +324,7 @@ final class CallController {
     private func forget(_ handle: CallHandle) {
         router?.stopRinging(handle)
         keys[handle] = nil
+        callerNames[handle] = nil
         for slot in timers.keys where slot.call == handle {
             if let id = timers.removeValue(forKey: slot) { loop.cancel(id) }
         }

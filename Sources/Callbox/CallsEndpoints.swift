@@ -229,7 +229,7 @@ final class CallsEndpoints {
         return [
             "call": .string(key), "state": text(state), "direction": text(slot?.direction.rawValue ?? session?.direction ?? record?.direction),
             "remote": text(slot?.remote.description ?? session?.remoteNumber ?? record?.remoteNumber),
-            "caller_name": text(contact?.name), "contact": CallEventFeed.contactJSON(contact),
+            "caller_name": text(contact?.name ?? handle.flatMap { calls.callerNames[$0] }), "contact": CallEventFeed.contactJSON(contact),
             "offer_sdp": text(session?.offerSDP), "answer_sdp": text(session?.answerSDP),
             "answered_by": feed.answererName(answerer), "agent": text(feed.agentName(of: answerer)),
             "offered_at_ms": millis(slot?.offeredAt ?? session?.offeredAt ?? record?.offeredAt),

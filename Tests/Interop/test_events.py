@@ -97,15 +97,16 @@ def test_an_incoming_call_rings_the_owner_first_then_everyone_and_states_reach_a
 
 
 def test_an_owner_without_an_open_stream_does_not_hold_the_call_back(office, hubspot, graph):
-    hubspot.add_contact(phone="+" + meta.CALLER, owner=ANA_OWNER)
+    hubspot.add_contact(phone="+" + meta.CALLER, owner=ANA_OWNER, firstname=None, lastname=None)
     office.login("ana@example.com", PASSWORD)  # signed in, but her widget is not listening
     bo_events = stream(office, office.login("bo@example.com", PASSWORD))
     bo_events.next("hello")
     started = time.monotonic()
-    office.deliver(meta.connect_offer("wacid.EVENTS0002"))
+    office.deliver(meta.connect_offer("wacid.EVENTS0002", name="Profile Name"))
     incoming = bo_events.next("call.incoming", call="wacid.EVENTS0002")
     assert incoming["at"] - started < 1.5
     assert incoming["data"]["ring_reason"] == "owner_not_signed_in(agent=ana)"
+    assert incoming["data"]["caller_name"] == "Profile Name", "the contact has no name here: the WhatsApp profile's"
 
 
 def test_a_reconnect_replays_what_was_missed_and_a_lost_id_is_a_reset(box, graph):

@@ -69,7 +69,8 @@ final class CallEventFeed {
         let contact = contacts[call]
         hub.publish("call.incoming", [
             "call": .string(key), "from": .string(slot.remote.description),
-            "caller_name": contact?.name.map(JSONValue.string) ?? .null, "contact": Self.contactJSON(contact),
+            "caller_name": (contact?.name ?? calls.callerNames[call]).map(JSONValue.string) ?? .null,
+            "contact": Self.contactJSON(contact),
             "offer_sdp": offer.map(JSONValue.string) ?? .null, "ring_reason": .string(schedule.plan.reason.description),
             "rings_at_ms": .integer(ringsAt.unixMilliseconds),
             "expires_at_ms": .integer((slot.offeredAt + ringTimeout).unixMilliseconds),
