@@ -34,7 +34,9 @@ let package = Package(
         .target(name: "HubSpot", dependencies: ["Runtime"]),
         .target(name: "Media", dependencies: ["COpenSSL", "CSRTP", "COpus", "CShims", "Runtime"]),
         .target(name: "Handset", dependencies: ["CALSA", "CShims", "Media", "Runtime", "Config"]),
-        .target(name: "Callbox", dependencies: ["CallCore", "Config", "Runtime", "WhatsApp", "Journal", "HubSpot", "Media", "Handset", "COpenSSL"]),
+        // The widget and the host simulator are compiled in: the binary is the whole appliance.
+        .target(name: "Callbox", dependencies: ["CallCore", "Config", "Runtime", "WhatsApp", "Journal", "HubSpot", "Media", "Handset", "COpenSSL"],
+                resources: [.embedInCode("Widget")]),
         .executableTarget(name: "callbox", dependencies: ["Callbox"]),
 
         .testTarget(name: "CallCoreTests", dependencies: ["CallCore"]),

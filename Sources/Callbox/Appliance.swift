@@ -43,6 +43,7 @@ public final class Appliance {
     private let events: EventHub
     private let callFeed: CallEventFeed
     private let callCommands: CallCommands
+    private let widget: WidgetServer
     private let media: MediaEngine
     /// HubSpot's CRM API and the worker delivering the outbox to it; nil when no
     /// `hubspot_access_token` is configured.
@@ -159,7 +160,8 @@ public final class Appliance {
                 return true
             }
         }
-        let linker = CommsContactLinker(directory: contacts, journal: journal)
+        widget = WidgetServer(http: config.http, dev: config.dev, boxName: config.box.name)
+        let linker = CommsContactLinker(directory: contacts, journal: journal, loop: loop)
         let messageFeed = MessageEventFeed(hub: events, journal: journal)
         inbox.onMessageStored = {
             linker.link(wamid: $0, phone: $1)
@@ -233,6 +235,7 @@ public final class Appliance {
             tlsCertificatePEM: tlsCertificate, tlsKeyPEM: tlsKey)) { [weak self] request, responder in
             self?.route(request, responder)
         }
+        widget.port = Int(server?.port ?? 0)
         intake.onCommitted = { [weak self] in self?.inbox.enqueue($0) }
         loop.addPreparation { [weak self] in self?.intake.commitBatch() }
         inbox.rescan()
@@ -303,6 +306,10 @@ public final class Appliance {
     // MARK: routes
 
     private func route(_ request: HTTPRequest, _ responder: HTTPResponder) {
+        if let response = widget.widget(request) ?? widget.simulator(request) {
+            responder.respond(response)
+            return
+        }
         switch (request.method, request.path) {
         case ("GET", "/webhook"):
             responder.respond(intake.verify(request))

@@ -13,6 +13,8 @@ public enum CommandLineTool {
       simulate [--config FILE] WHAT  send signed webhooks to a running box (callbox simulate help)
       hash-password                  read a password on standard input, print its password_hash
       journal [--config FILE] [WHAT] calls, one call's transitions, the inbox (callbox journal help)
+      hubspot register [--config FILE] [--url URL] [--not-ready] [--dry-run]
+                                     send the widget's calling settings to HubSpot
       help                           this text
     """
 
@@ -29,6 +31,7 @@ public enum CommandLineTool {
         case "hash-password": return hashPassword(arguments)
         case "simulate": return Simulate.main(arguments)
         case "journal": return JournalCommand.main(arguments)
+        case "hubspot": return HubSpotRegisterCommand.main(arguments)
         case "help", "--help", "-h":
             print(usage)
             return 0

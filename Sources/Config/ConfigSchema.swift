@@ -105,5 +105,6 @@ enum ConfigSchema {
 
     /// The secrets file: keys at the top, no sections. The WhatsApp ones are required unless
     /// the box talks to the built-in sandbox; without the HubSpot token nothing is logged to HubSpot.
-    static let secretKeys = ["whatsapp_access_token", "whatsapp_app_secret", "whatsapp_verify_token", "hubspot_access_token"]
+    static let secretKeys = ["whatsapp_access_token", "whatsapp_app_secret", "whatsapp_verify_token", "hubspot_access_token",
+                             "hubspot_developer_api_key"]
 }

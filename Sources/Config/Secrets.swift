@@ -9,6 +9,9 @@ public struct Secrets: Hashable, Sendable {
     public var whatsappVerifyToken: Secret
     /// nil: nothing is logged to HubSpot.
     public var hubspotAccessToken: Secret?
+    /// The developer account's API key: only `callbox hubspot register` uses it, because
+    /// HubSpot's calling-settings API takes no private-app token (`?hapikey=`).
+    public var hubspotDeveloperAPIKey: Secret? = nil
 
     /// What the sandbox runs on when no secrets file is given. They open nothing: the sandbox
     /// Graph API is inside the daemon and checks webhook signatures with these same values.
@@ -89,7 +92,8 @@ public struct Secrets: Hashable, Sendable {
             whatsappAccessToken: required("whatsapp_access_token", sandboxValue: Secrets.sandbox.whatsappAccessToken),
             whatsappAppSecret: required("whatsapp_app_secret", sandboxValue: Secrets.sandbox.whatsappAppSecret),
             whatsappVerifyToken: required("whatsapp_verify_token", sandboxValue: Secrets.sandbox.whatsappVerifyToken),
-            hubspotAccessToken: values["hubspot_access_token"])
+            hubspotAccessToken: values["hubspot_access_token"],
+            hubspotDeveloperAPIKey: values["hubspot_developer_api_key"])
         return (problems.isEmpty ? secrets : nil, problems)
     }
 }

@@ -62,41 +62,32 @@ public final class GraphClient {
 
     /// A call action (`pre_accept`, `accept`, `reject`, `terminate`).
     public func perform(_ request: GraphRequest, completion: @escaping (Result<Void, GraphRequestFailure>) -> Void) {
-        send(request) { result in
-            completion(result.flatMap { response in
-                Result { () throws(GraphError) in try GraphResponse.callAction(httpStatus: response.status, body: response.body) }
-                    .mapError(GraphRequestFailure.graph)
-            })
-        }
+        send(request, reading: GraphResponse.callAction, completion: completion)
     }
 
     /// `connect`: on success Meta's call id (`calls[0].id`).
     public func connect(_ request: GraphRequest, completion: @escaping (Result<String, GraphRequestFailure>) -> Void) {
-        send(request) { result in
-            completion(result.flatMap { response in
-                Result { () throws(GraphError) in try GraphResponse.connectedCallID(httpStatus: response.status, body: response.body) }
-                    .mapError(GraphRequestFailure.graph)
-            })
-        }
+        send(request, reading: GraphResponse.connectedCallID, completion: completion)
     }
 
     /// A message (text or call permission request): on success its `wamid`, which the
     /// status webhooks will name.
     public func sendMessage(_ request: GraphRequest, completion: @escaping (Result<String, GraphRequestFailure>) -> Void) {
-        send(request) { result in
-            completion(result.flatMap { response in
-                Result { () throws(GraphError) in try GraphResponse.sentMessageID(httpStatus: response.status, body: response.body) }
-                    .mapError(GraphRequestFailure.graph)
-            })
-        }
+        send(request, reading: GraphResponse.sentMessageID, completion: completion)
     }
 
     /// `GET call_permissions`: Meta's view of one user's permission and limits (spec §4.4).
     public func callPermissions(_ request: GraphRequest, completion: @escaping (Result<CallPermissionState, GraphRequestFailure>) -> Void) {
+        send(request, reading: GraphResponse.callPermissions, completion: completion)
+    }
+
+    /// Sends `request` and reads a 2xx answer with `read`, which throws Meta's error envelope
+    /// for any other status.
+    private func send<Value>(_ request: GraphRequest, reading read: @escaping (Int, [UInt8]) throws(GraphError) -> Value,
+                             completion: @escaping (Result<Value, GraphRequestFailure>) -> Void) {
         send(request) { result in
             completion(result.flatMap { response in
-                Result { () throws(GraphError) in try GraphResponse.callPermissions(httpStatus: response.status, body: response.body) }
-                    .mapError(GraphRequestFailure.graph)
+                Result { () throws(GraphError) in try read(response.status, response.body) }.mapError(GraphRequestFailure.graph)
             })
         }
     }

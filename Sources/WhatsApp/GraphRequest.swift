@@ -87,7 +87,7 @@ public struct GraphRequest: Sendable, Equatable {
 
     /// The permission state and limits for one user (spec §4.4).
     public static func callPermissions(_ number: BusinessNumber, userWaID: String) -> GraphRequest {
-        GraphRequest(method: .get, path: "\(number.basePath)/call_permissions?user_wa_id=\(percentEncoded(userWaID))", body: nil)
+        GraphRequest(method: .get, path: "\(number.basePath)/call_permissions?user_wa_id=\(PercentEncoding.queryValue(userWaID))", body: nil)
     }
 
     private static func callAction(_ action: String, callID: String, session: JSONValue?, bizOpaqueCallbackData: String? = nil) -> JSONValue {
@@ -103,22 +103,6 @@ public struct GraphRequest: Sendable, Equatable {
 
     private static func post(_ path: String, _ body: JSONValue) -> GraphRequest {
         GraphRequest(method: .post, path: path, body: JSONWriter.encode(body))
-    }
-
-    /// RFC 3986 unreserved characters pass; everything else is %XX.
-    static func percentEncoded(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
-        var bytes: [UInt8] = []
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                bytes.append(byte)
-            default:
-                bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -11,6 +11,7 @@ import json
 import re
 import threading
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler
 
 from loopback_server import LoopbackServer
@@ -19,13 +20,21 @@ CALL_STATUSES = {"BUSY", "CALLING_CRM_USER", "CANCELED", "COMPLETED", "CONNECTIN
                  "IN_PROGRESS", "NO_ANSWER", "QUEUED", "RINGING"}
 CALL_TO_CONTACT = 194
 COMMUNICATION_TO_CONTACT = 81
+# Spec §8.1: the calling-settings body (SettingsRequest) and its types; name and url are
+# required when the settings are created.
+SETTINGS_FIELDS = {"name": str, "url": str, "width": int, "height": int, "isReady": bool,
+                   "supportsCustomObjects": bool, "supportsInboundCalling": bool,
+                   "usesCallingWindow": bool, "usesRemote": bool}
 # Spec §9.4 (2024-08-26): search limits.
 MAX_FILTER_GROUPS, MAX_FILTERS_PER_GROUP, MAX_FILTERS = 5, 10, 25
 
 
 class FakeHubSpot(LoopbackServer):
-    def __init__(self, token="test-hubspot-token"):
+    def __init__(self, token="test-hubspot-token", developer_api_key="test-developer-key", app_id="5550001"):
         self.token = token
+        self.developer_api_key = developer_api_key
+        self.app_id = app_id
+        self.calling_settings = {}  # app id -> the settings as HubSpot keeps them
         self.lock = threading.Lock()
         self.requests = []
         self.request_times = []   # time.time() of each entry in requests, for measuring gaps
@@ -94,6 +103,9 @@ class FakeHubSpot(LoopbackServer):
     # ---- routes ------------------------------------------------------------------------
 
     def answer(self, method, path, headers, body):
+        settings_route = re.fullmatch(r"/crm/v3/extensions/calling/(\d+)/settings(\?.*)?", path)
+        if settings_route:
+            return self.settings(method, settings_route.group(1), settings_route.group(2) or "", headers, body)
         if headers.get("Authorization") != f"Bearer {self.token}":
             self.problem(f"bad Authorization {headers.get('Authorization')!r}")
             return 401, {"status": "error", "message": "Authentication credentials not found.",
@@ -123,6 +135,50 @@ class FakeHubSpot(LoopbackServer):
             return 200, {"id": match.group(1), "properties": call["properties"]}, {}
         self.problem(f"unknown route {method} {path}")
         return 404, {"status": "error", "message": f"no route {method} {route}"}, {}
+
+    def settings(self, method, app_id, query, headers, body):
+        """Spec §8.1: authenticated with the developer API key as ?hapikey=, not a bearer token."""
+        keys = urllib.parse.parse_qs(query.lstrip("?")).get("hapikey")
+        if "Authorization" in headers:
+            self.problem("calling settings sent with an Authorization header")
+        if keys != [self.developer_api_key]:
+            return 401, {"status": "error", "message": "The API key provided is invalid.",
+                         "category": "INVALID_AUTHENTICATION"}, {}
+        if app_id != self.app_id:
+            return 404, {"status": "error", "message": f"app {app_id} not found", "category": "OBJECT_NOT_FOUND"}, {}
+        existing = self.calling_settings.get(app_id)
+        if method == "GET":
+            if existing is None:
+                return 404, {"status": "error", "message": "settings not found", "category": "OBJECT_NOT_FOUND"}, {}
+            return 200, existing, {}
+        if method not in ("POST", "PATCH"):
+            self.problem(f"calling settings: unexpected {method}")
+            return 405, {"status": "error", "message": method}, {}
+        if not isinstance(body, dict):
+            self.problem("calling settings without a JSON object body")
+            return 400, {"status": "error", "message": "body", "category": "VALIDATION_ERROR"}, {}
+        for field, value in body.items():
+            kind = SETTINGS_FIELDS.get(field)
+            if kind is None or type(value) is not kind:
+                self.problem(f"calling settings field {field}={value!r}")
+                return 400, {"status": "error", "message": f"invalid {field}", "category": "VALIDATION_ERROR"}, {}
+        if not str(body.get("url", "https://")).startswith("https://"):
+            self.problem(f"calling settings url is not https: {body['url']}")
+        if method == "POST":
+            if existing is not None:
+                return 400, {"status": "error", "message": "settings already exist", "category": "VALIDATION_ERROR",
+                             "subCategory": "CallingSettingError.SETTINGS_ALREADY_EXISTS"}, {}
+            if not body.get("name") or not body.get("url"):
+                self.problem("calling settings created without name or url")
+                return 400, {"status": "error", "message": "name and url are required", "category": "VALIDATION_ERROR"}, {}
+            stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ")
+            self.calling_settings[app_id] = {**body, "createdAt": stamp, "updatedAt": stamp}
+            return 200, self.calling_settings[app_id], {}
+        if existing is None:
+            return 404, {"status": "error", "message": "settings not found", "category": "OBJECT_NOT_FOUND"}, {}
+        existing.update(body)
+        existing["updatedAt"] = time.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return 200, existing, {}
 
     def search(self, body):
         groups = (body or {}).get("filterGroups") or []
