@@ -420,6 +420,9 @@ public final class Appliance {
         metrics.gauge("callbox_http_connections", "Open HTTP connections.") { [weak self] in
             [(labels: [], value: Double(self?.server?.openConnections ?? 0))]
         }
+        metrics.gauge("callbox_event_streams", "Widgets' open live event streams (/api/events).") { [events] in
+            [(labels: [], value: Double(events.openStreams))]
+        }
     }
 
     private func registerOutboxMetrics() {

@@ -49,6 +49,7 @@ def test_a_stream_starts_with_retry_and_hello_and_needs_a_session(box):
     assert hello["data"]["agent"] == AGENT_NAME and hello["data"]["last_id"] == 0
     assert abs(hello["data"]["server_time_ms"] - time.time() * 1000) < 5_000
     assert events.first_field == "retry: 2000" and events.retry == 2000
+    assert box.metrics()["callbox_event_streams"] == 1
     events.close()
     anonymous = EventStream(box, "callbox_session=nobody")
     assert anonymous.status == 401

@@ -43,7 +43,8 @@ final class EventHub {
     /// The agents with at least one open stream: "signed in" for ringing.
     var watchingAgents: Set<String> { Set(watchers.values.filter { !$0.stream.isClosed }.map(\.agent)) }
 
-    var lastID: UInt64 { ring.lastID }
+    /// Open streams, for `/metrics`.
+    var openStreams: Int { watchers.count }
 
     @discardableResult
     func publish(_ type: String, _ data: JSONValue, to audience: LiveEvent.Audience = .everyone) -> LiveEvent {
