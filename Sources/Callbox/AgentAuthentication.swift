@@ -28,6 +28,8 @@ final class AgentAuthentication {
     private var throttle: LoginThrottle
     /// Told each sign-in's outcome (one of `signInOutcomes`), for `/metrics`.
     var onSignIn: ((String) -> Void)?
+    /// A session ended by signing out (by its token hash): its event streams close.
+    var onSignOut: (([UInt8]) -> Void)?
 
     static let signInOutcomes = ["ok", "bad_credentials", "bad_request", "throttled", "busy", "unavailable"]
 
@@ -35,7 +37,7 @@ final class AgentAuthentication {
          now: @escaping () -> Instant = { Instant(unixMilliseconds: WallClock.milliseconds()) }) {
         self.journal = journal
         agentsByEmail = Dictionary(agents.map { ($0.email, $0) }, uniquingKeysWith: { first, _ in first })
-        cookie = SessionCookie(secure: secureCookie)
+        cookie = SessionCookie(tls: secureCookie)
         passwords = PasswordCheck(loop: loop)
         self.now = now
         throttle = LoginThrottle(accountSlots: agents.count)
@@ -105,7 +107,7 @@ final class AgentAuthentication {
             return
         }
         let accepted = passwords.verify(password, against: agent?.passwordHash.encoded ?? Self.decoyHash) { [weak self] matches in
-            self?.finishLogin(agent: matches ? agent : nil, address: address, responder: responder)
+            self?.finishLogin(agent: matches ? agent : nil, address: address, host: request.header("host"), responder: responder)
         }
         guard accepted else {
             onSignIn?("busy")
@@ -117,7 +119,7 @@ final class AgentAuthentication {
         throttle.recordAttempt(account: agent?.email, address: address, at: started)
     }
 
-    private func finishLogin(agent: AgentSettings?, address: String, responder: HTTPResponder) {
+    private func finishLogin(agent: AgentSettings?, address: String, host: String?, responder: HTTPResponder) {
         guard let agent else {
             log.notice("sign-in failed", ["from": address])
             onSignIn?("bad_credentials")
@@ -145,7 +147,7 @@ final class AgentAuthentication {
         onSignIn?("ok")
         let view = AgentSessions.Agent(name: agent.name, email: agent.email, hubspotOwnerID: agent.hubspotOwnerID)
         var response = ApiResponse.json(200, Self.describe(view, csrfToken: secrets.csrfToken))
-        response.headers.append(cookie.setting(secrets.token, lifetime: Self.absoluteLifetime))
+        response.headers.append(cookie.setting(secrets.token, lifetime: Self.absoluteLifetime, host: host))
         responder.respond(response)
     }
 
@@ -159,8 +161,9 @@ final class AgentAuthentication {
             return
         }
         log.notice("agent signed out", ["agent": session.agent.name])
+        onSignOut?(session.tokenHash)
         var response = ApiResponse.json(200, ["signed_out": true])
-        response.headers.append(cookie.clearing())
+        response.headers.append(cookie.clearing(host: request.http.header("host")))
         responder.respond(response)
     }
 

@@ -13,11 +13,23 @@ enum ApiEndpoint: CaseIterable {
     case permissionStatus
     case permissionRequest
     case permissionValidate
+    case events
+    case callInitiate
+    case callAnswer
+    case callReject
+    case callEnd
+    case callDtmf
+    case callMute
+    case callEngagement
+    case callCompleted
+    case callStatus
+    case callRecent
 
     var method: String {
         switch self {
-        case .login, .logout, .whatsappSend, .permissionRequest, .permissionValidate: "POST"
-        case .me, .comms, .permissionStatus: "GET"
+        case .login, .logout, .whatsappSend, .permissionRequest, .permissionValidate, .callInitiate, .callAnswer, .callReject,
+             .callEnd, .callDtmf, .callMute, .callEngagement, .callCompleted: "POST"
+        case .me, .comms, .permissionStatus, .events, .callStatus, .callRecent: "GET"
         }
     }
 
@@ -32,6 +44,17 @@ enum ApiEndpoint: CaseIterable {
         case .permissionStatus: "/api/permissions/status/{phone}"
         case .permissionRequest: "/api/permissions/request"
         case .permissionValidate: "/api/permissions/validate"
+        case .events: "/api/events"
+        case .callInitiate: "/api/calls/initiate"
+        case .callAnswer: "/api/calls/{id}/answer"
+        case .callReject: "/api/calls/{id}/reject"
+        case .callEnd: "/api/calls/end"
+        case .callDtmf: "/api/calls/{id}/dtmf"
+        case .callMute: "/api/calls/{id}/mute"
+        case .callEngagement: "/api/calls/{id}/engagement"
+        case .callCompleted: "/api/calls/{id}/completed"
+        case .callStatus: "/api/calls/status/{id}"
+        case .callRecent: "/api/calls/recent"
         }
     }
 

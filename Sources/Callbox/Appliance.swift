@@ -39,6 +39,10 @@ public final class Appliance {
     private let agents: AgentAuthentication
     private let messaging: WhatsAppMessaging
     private let api: ApiRouter
+    /// The widgets' live event streams (`/api/events`) and what feeds them about calls.
+    private let events: EventHub
+    private let callFeed: CallEventFeed
+    private let callCommands: CallCommands
     private let widget: WidgetServer
     private let media: MediaEngine
     /// HubSpot's CRM API and the worker delivering the outbox to it; nil when no
@@ -111,7 +115,14 @@ public final class Appliance {
         calls.permissions = permissions
         inbox.permissions = permissions
         let permissionRoutes = PermissionEndpoints(permissions: permissions)
-        api = ApiRouter(authentication: agents) { [agents, messaging] endpoint in
+        events = EventHub(loop: loop)
+        let agentNames = config.agents.map(\.name)
+        callFeed = CallEventFeed(hub: events, calls: calls, journal: journal, loop: loop, agentNames: agentNames,
+                                 ringTimeout: config.routing.ringTimeout)
+        let business = PhoneNumber(config.whatsapp.businessNumber ?? SandboxGraph.defaultBusinessNumber)
+        callCommands = CallCommands(calls: calls, businessNumber: business)
+        let callRoutes = CallsEndpoints(calls: calls, commands: callCommands, feed: callFeed, journal: journal, agentNames: agentNames)
+        api = ApiRouter(authentication: agents) { [agents, messaging, events] endpoint in
             switch endpoint {
             case .login: .open(agents.login)
             case .logout: .agent(agents.logout)
@@ -121,25 +132,53 @@ public final class Appliance {
             case .permissionStatus: .agent(permissionRoutes.status)
             case .permissionRequest: .agent(permissionRoutes.request)
             case .permissionValidate: .agent(permissionRoutes.validate)
+            case .events: .agent(events.open)
+            case .callInitiate: .agent(callRoutes.initiate)
+            case .callAnswer: .agent(callRoutes.answer)
+            case .callReject: .agent(callRoutes.reject)
+            case .callEnd: .agent(callRoutes.end)
+            case .callDtmf: .agent(callRoutes.dtmf)
+            case .callMute: .agent(callRoutes.mute)
+            case .callEngagement: .agent(callRoutes.engagement)
+            case .callCompleted: .agent(callRoutes.completed)
+            case .callStatus: .agent(callRoutes.status)
+            case .callRecent: .agent(callRoutes.recent)
+            }
+        }
+        calls.onStateChange = { [callFeed] in
+            callFeed.stateChanged($0)
+            callRoutes.stateChanged($0)
+        }
+        calls.onRemoteAnswer = { [callFeed] in callFeed.remoteAnswer($0, sdp: $1) }
+        router.onRouted = { [callFeed] in callFeed.routed($0, schedule: $1, contact: $2) }
+        agents.onSignOut = { [events] in events.endSession(tokenHash: $0) }
+        events.sessionIsLive = { [journal] hash in
+            // A journal that cannot be read ends no stream; the next heartbeat asks again.
+            do {
+                return try journal.agentSessions.session(tokenHash: hash, at: Instant(unixMilliseconds: WallClock.milliseconds())) != nil
+            } catch {
+                return true
             }
         }
         widget = WidgetServer(http: config.http, dev: config.dev, boxName: config.box.name)
         let linker = CommsContactLinker(directory: contacts, journal: journal, loop: loop)
-        inbox.onMessageStored = { linker.link(wamid: $0, phone: $1) }
-        messaging.onSentWithoutContact = { linker.link(wamid: $0, phone: $1) }
-        // A live session is what "signed in" means until the widget's event stream (issue 5)
-        // can say who is actually watching.
-        router.signedInAgents = { [journal, log] in
-            do {
-                return try journal.agentSessions.signedInAgents(at: Instant(unixMilliseconds: WallClock.milliseconds()))
-            } catch {
-                log.error("cannot read sessions; ringing as if nobody were signed in", ["error": "\(error)"])
-                return []
-            }
+        let messageFeed = MessageEventFeed(hub: events, journal: journal)
+        inbox.onMessageStored = {
+            linker.link(wamid: $0, phone: $1)
+            messageFeed.stored(wamid: $0)
         }
+        inbox.onStatusApplied = { messageFeed.status(wamid: $0, status: $1) }
+        messaging.onSent = { messageFeed.stored(wamid: $0) }
+        permissions.onChange = { messageFeed.permissionChanged(contactKey: $0, phone: $1, record: $2, change: $3) }
+        messaging.onSentWithoutContact = { linker.link(wamid: $0, phone: $1) }
+        // "Signed in" for ringing is a widget listening: an agent with an open event stream.
+        router.signedInAgents = { [events] in events.watchingAgents }
         if let hubspot {
             let hubSpotLog = HubSpotLog(journal: journal, agentOwnerIDs: config.agents.map(\.hubspotOwnerID),
                                         logMessages: config.hubspot.logMessages)
+            let widgetLog = WidgetCallLog(journal: journal) { Instant(unixMilliseconds: WallClock.milliseconds()) }
+            hubSpotLog.widget = widgetLog
+            callRoutes.widgetLog = widgetLog
             calls.hubSpotLog = hubSpotLog
             inbox.hubSpotLog = hubSpotLog
             messaging.hubSpotLog = hubSpotLog
@@ -161,12 +200,12 @@ public final class Appliance {
             : config.media.addresses.compactMap { SocketAddress(ipText: $0, port: 0) }
         var mediaEvents: ((MediaEvent) -> Void)?
         media = MediaEngine(certificate: certificate, addresses: addresses, loop: loop) { mediaEvents?($0) }
-        let business = PhoneNumber(config.whatsapp.businessNumber ?? SandboxGraph.defaultBusinessNumber)
         if let board = config.board, let business {
             let controller = try HandsetController(board: board, business: business,
                                                    calls: calls, journal: journal, media: media, loop: loop)
             handset = controller
             calls.handset = controller
+            callCommands.handset = controller
             router.handset = controller
         }
         mediaEvents = { [weak self] event in
@@ -174,8 +213,8 @@ public final class Appliance {
             self?.sandbox?.phone?.mediaEvent(event)
         }
         sandbox?.phone = SandboxPhone(media: media, dataDirectory: config.box.dataDirectory)
-        if config.dev.callControl, let business {
-            devCalls = DevCallControl(calls: calls, journal: journal, businessNumber: business, handset: handset)
+        if config.dev.callControl {
+            devCalls = DevCallControl(commands: callCommands, journal: journal)
         }
         registerMetrics()
     }
@@ -380,6 +419,9 @@ public final class Appliance {
         registerOutboxMetrics()
         metrics.gauge("callbox_http_connections", "Open HTTP connections.") { [weak self] in
             [(labels: [], value: Double(self?.server?.openConnections ?? 0))]
+        }
+        metrics.gauge("callbox_event_streams", "Widgets' open live event streams (/api/events).") { [events] in
+            [(labels: [], value: Double(events.openStreams))]
         }
     }
 

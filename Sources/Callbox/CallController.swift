@@ -34,6 +34,8 @@ final class CallController {
     private let log = Logger("calls")
     /// The journal key of every live call, by handle.
     private var keys: [CallHandle: String] = [:]
+    /// The WhatsApp profile name of each live inbound call's caller, from its webhook.
+    private(set) var callerNames: [CallHandle: String] = [:]
     private var timers: [TimerSlot: EventLoop.TimerID] = [:]
     /// Effects of the events applied in the open transaction, run once it commits.
     private var pendingEffects: [CallAction] = []
@@ -47,6 +49,16 @@ final class CallController {
     weak var router: IncomingCallRouter?
     /// Checks business-initiated calls before Meta is asked; learns from call records.
     var permissions: CallPermissions?
+    /// Each committed state change, for the widgets' `call.state` events.
+    var onStateChange: ((CallStateChange) -> Void)?
+    /// Meta's answer to an outbound call, once committed (`call.answer_sdp`).
+    var onRemoteAnswer: ((CallHandle, String) -> Void)?
+    /// State changes of the open transaction, with the effect count when each was made
+    /// so a partial rollback drops exactly its own.
+    private var pendingStateChanges: [(effectIndex: Int, change: CallStateChange)] = []
+    /// Terminal transitions, whose slot is already free, waiting for the call record that
+    /// follows them in the same event and says the rest.
+    private var closing: [CallHandle: (key: String, state: CallState.Name, at: Instant)] = [:]
 
     private struct TimerSlot: Hashable {
         var call: CallHandle
@@ -99,6 +111,7 @@ final class CallController {
         }
         if changed, let handle, let session, let key = keys[handle] {
             try store(session, key: key)
+            if case let .opened(_, _, _, _, _, name?) = session { callerNames[handle] = name }
         }
         if result.refusal == nil, let handle, case let .remoteAnswer(sdp)? = session {
             pendingRemoteAnswers.append((handle, sdp))
@@ -188,6 +201,13 @@ final class CallController {
         }
         try journal.callJournal.appendTransition(callKey: key, at: transition.at, from: transition.from?.name.rawValue ?? "",
                                                  to: transition.to.name.rawValue, event: transition.event.rawValue, detail: detail)
+        if let slot = table.slot(transition.call) {
+            pendingStateChanges.append((pendingEffects.count, CallStateChange(
+                handle: transition.call, key: key, state: transition.to.name, direction: slot.direction, remote: slot.remote,
+                answerer: slot.answerer, at: transition.at, endReason: detail.isEmpty ? nil : detail, outcome: nil)))
+        } else {
+            closing[transition.call] = (key, transition.to.name, transition.at)
+        }
         log.info("call \(transition.from?.name.rawValue ?? "new") → \(transition.to.name.rawValue)",
                  ["call": key, "event": transition.event.rawValue])
     }
@@ -200,6 +220,11 @@ final class CallController {
             endedAt: record.endedAt, duration: record.duration, outcome: record.outcome.rawValue,
             answeredBy: record.answerer?.journalName, endReason: record.endReason.journalName,
             quality: handset?.quality(of: record.call))
+        if let closed = closing.removeValue(forKey: record.call) {
+            pendingStateChanges.append((pendingEffects.count, CallStateChange(
+                handle: record.call, key: closed.key, state: closed.state, direction: record.direction, remote: record.remote,
+                answerer: record.answerer, at: closed.at, endReason: row.endReason, outcome: row.outcome)))
+        }
         if try journal.callRecords.record(row) {
             try hubSpotLog?.callRecorded(row, at: record.endedAt)
             try permissions?.recordOutcome(of: record)
@@ -240,13 +265,23 @@ final class CallController {
     /// Drops the effects of events whose transaction rolled back: they must not run.
     func discardPendingEffects(from index: Int = 0) {
         pendingEffects.removeSubrange(min(index, pendingEffects.count)...)
-        if index == 0 { pendingRemoteAnswers.removeAll() }
+        pendingStateChanges.removeAll { $0.effectIndex >= index }
+        if index == 0 {
+            pendingRemoteAnswers.removeAll()
+            closing.removeAll()
+        }
     }
 
     func runPendingEffects() {
         let answers = pendingRemoteAnswers
         pendingRemoteAnswers.removeAll()
-        for (handle, sdp) in answers { handset?.remoteAnswer(handle, sdp: sdp) }
+        for (handle, sdp) in answers {
+            handset?.remoteAnswer(handle, sdp: sdp)
+            onRemoteAnswer?(handle, sdp)
+        }
+        let changes = pendingStateChanges
+        pendingStateChanges.removeAll()
+        for (_, change) in changes { onStateChange?(change) }
         let effects = pendingEffects
         pendingEffects.removeAll()
         for effect in effects { perform(effect) }
@@ -289,6 +324,7 @@ final class CallController {
     private func forget(_ handle: CallHandle) {
         router?.stopRinging(handle)
         keys[handle] = nil
+        callerNames[handle] = nil
         for slot in timers.keys where slot.call == handle {
             if let id = timers.removeValue(forKey: slot) { loop.cancel(id) }
         }

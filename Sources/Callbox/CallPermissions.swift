@@ -58,6 +58,9 @@ final class CallPermissions {
     private let clock: () -> Instant
     let lookup: MetaPermissionLookup
     private let log = Logger("permissions")
+    /// Each saved change, for the widgets' `permission.changed`. Announced as it is saved,
+    /// inside the transaction: a widget treats it as a hint and reads the status route.
+    var onChange: ((_ contactKey: String, _ phone: PhoneNumber?, PermissionRecord, PermissionChange) -> Void)?
 
     /// `graph` is nil when WhatsApp is not configured: requests are then refused as such and
     /// Meta is never asked.
@@ -80,11 +83,17 @@ final class CallPermissions {
         try journal.comms.userID(forPhone: phone.description) ?? phone.description
     }
 
+    /// Saves a change and announces it (`permission.changed`); inside the caller's transaction.
+    private func save(_ record: PermissionRecord, key: String, change: PermissionChange, phone: PhoneNumber?) throws {
+        try journal.permissions.save(record, contactKey: key, change: change)
+        onChange?(key, phone ?? PhoneNumber(key), record, change)
+    }
+
     /// The contact's record, with a lapse journalled as it is noticed.
     private func current(_ key: String, now: Instant) throws -> PermissionRecord {
         var record = try journal.permissions.record(contactKey: key) ?? PermissionRecord(updatedAt: now)
         if let change = policy.expire(&record, now: now) {
-            try journal.permissions.save(record, contactKey: key, change: change)
+            try save(record, key: key, change: change, phone: nil)
             log.info("permission lapsed", ["contact": key, "reason": change.reason.rawValue])
         }
         return record
@@ -126,7 +135,7 @@ final class CallPermissions {
                 if let status = state.metaStatus(current: record.state, validity: policy.rules.temporaryValidity, now: now) {
                     let before = record.state
                     if let change = policy.reconcile(&record, withMeta: status, now: now) {
-                        try journal.permissions.save(record, contactKey: key, change: change)
+                        try save(record, key: key, change: change, phone: phone)
                         log.notice("Meta corrected the permission", ["contact": key, "from": before.name.rawValue,
                                                                       "to": record.state.name.rawValue])
                         check = .corrected(from: before)
@@ -202,7 +211,7 @@ final class CallPermissions {
                 let key = try contactKey(for: phone)
                 var record = try current(key, now: now)
                 let change = policy.recordRequest(&record, now: now)
-                try journal.permissions.save(record, contactKey: key, change: change)
+                try save(record, key: key, change: change, phone: phone)
                 // Meta has accepted the message; its `sent` status webhook follows (spec §7.2).
                 try journal.comms.recordOutbound(CommsRecord(
                     wamid: wamid, direction: "outbound", contactKey: key, phone: phone.description, type: "interactive",
@@ -253,7 +262,7 @@ final class CallPermissions {
         var record = try current(key, now: now)
         let change = policy.recordReply(&record, accepted: reply.response == .accept, permanent: reply.isPermanent,
                                         expiration: reply.expirationTimestamp.map(Instant.init(unixSeconds:)), now: now)
-        try journal.permissions.save(record, contactKey: key, change: change)
+        try save(record, key: key, change: change, phone: number)
         if let number { lookup.forget(number) }
         log.info("permission reply", ["contact": key, "state": record.state.name.rawValue])
     }
@@ -276,7 +285,7 @@ final class CallPermissions {
         let key = try contactKey(for: call.remote)
         var record = try current(key, now: now)
         guard let change = policy.recordCallOutcome(&record, direction: call.direction, connected: connected, now: now) else { return }
-        try journal.permissions.save(record, contactKey: key, change: change)
+        try save(record, key: key, change: change, phone: call.remote)
         lookup.forget(call.remote)
         if change.reason == .revokedAfterUnansweredCalls {
             log.notice("permission revoked after unanswered calls", ["contact": key, "calls": "\(record.consecutiveUnanswered)"])

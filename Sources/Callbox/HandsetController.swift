@@ -76,23 +76,26 @@ final class HandsetController: CallMediaHandler {
         }
     }
 
-    private func answer(_ call: CallHandle) {
+    /// Answers a ringing call on the handset (lifting it, or "Send to desk handset").
+    @discardableResult
+    func answer(_ call: CallHandle) -> CallEventResult {
+        guard current == nil else { return CallEventResult() }
         guard let key = calls.key(of: call), let offer = (try? journal.callSessions.session(callKey: key))??.offerSDP else {
             log.error("no offer stored for the ringing call", ["call": "\(call)"])
-            return
+            return CallEventResult()
         }
         let opened: MediaCall
         do {
             opened = try media.answer(offer: offer)
         } catch {
             log.error("cannot answer the call's SDP", ["call": key, "error": "\(error)"])
-            calls.handleNow(.decline(.handle(call)))
-            return
+            return calls.handleNow(.decline(.handle(call)))
         }
-        guard start(call, opened, ringback: false, answeredAt: MonotonicClock.nanoseconds()) else { return }
+        guard start(call, opened, ringback: false, answeredAt: MonotonicClock.nanoseconds()) else { return CallEventResult() }
         let result = calls.handleNow(.answer(.handle(call), .handset),
                                      session: .answered(by: .handset, answerSDP: opened.localDescription))
         if result.refusal != nil { tearDown(call) }
+        return result
     }
 
     /// Places a call "via handset": the box offers, the earpiece rings back meanwhile.

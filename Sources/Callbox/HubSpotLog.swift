@@ -11,6 +11,8 @@ final class HubSpotLog {
     /// `[agent NAME]` owner ids in config order: a browser answerer's index points here.
     private let agentOwnerIDs: [String?]
     private let logMessages: Bool
+    /// The widget's side of the hand-off for browser calls.
+    var widget: WidgetCallLog?
 
     init(journal: Journal, agentOwnerIDs: [String?], logMessages: Bool) {
         self.journal = journal
@@ -29,7 +31,10 @@ final class HubSpotLog {
             durationMilliseconds: record.duration.milliseconds, answeredBy: record.answeredBy,
             answeringOwnerID: record.answeredBy.flatMap(ownerID(ofAnswerer:)), endReason: record.endReason,
             quality: record.quality)
-        try enqueue(.call(engagement), at: now)
+        let write = CRMWrite.call(engagement)
+        try journal.outbox.enqueue(kind: write.kind, idempotencyKey: write.idempotencyKey, payload: write.payload, now: now,
+                                   dueAt: widget == nil ? now : WidgetCallLog.dueAt(for: record, recordedAt: now))
+        try widget?.recorded(callKey: record.callId)
     }
 
     /// Queues a communication for an inbound message just stored in the comms log. Keyed by

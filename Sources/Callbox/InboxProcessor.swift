@@ -43,6 +43,9 @@ final class InboxProcessor {
     /// Called for each inbound message after the batch that stored it commits: the HubSpot
     /// contact is looked up then, off the intake's path.
     var onMessageStored: ((_ wamid: String, _ phone: PhoneNumber) -> Void)?
+    /// Statuses the open batch applied to sent messages, handed to `onStatusApplied` once it commits.
+    private var appliedStatuses: [(wamid: String, status: String)] = []
+    var onStatusApplied: ((_ wamid: String, _ status: String) -> Void)?
 
     /// Deliveries just committed by the intake, processed next from memory.
     private var queued: [(id: Int64, body: [UInt8])] = []
@@ -102,9 +105,13 @@ final class InboxProcessor {
             let stored = storedMessages
             storedMessages.removeAll()
             for message in stored { onMessageStored?(message.wamid, message.phone) }
+            let statuses = appliedStatuses
+            appliedStatuses.removeAll()
+            for applied in statuses { onStatusApplied?(applied.wamid, applied.status) }
         } catch {
             calls.discardPendingEffects()
             storedMessages.removeAll()
+            appliedStatuses.removeAll()
             log.error("inbox batch could not commit; it stays pending", ["count": "\(batch.count)", "error": "\(error)"])
         }
     }
@@ -121,6 +128,7 @@ final class InboxProcessor {
         }
         let effects = calls.pendingEffectCount
         let messages = storedMessages.count
+        let statuses = appliedStatuses.count
         do {
             try journal.transaction {
                 for rejected in decoded.rejected {
@@ -133,6 +141,7 @@ final class InboxProcessor {
         } catch {
             calls.discardPendingEffects(from: effects)
             storedMessages.removeSubrange(messages...)
+            appliedStatuses.removeSubrange(statuses...)
             log.error("delivery processing failed; marked failed for `callbox journal reprocess`",
                       ["inbox": "\(delivery.id)", "error": "\(error)"])
             try journal.inbox.markFailed(id: delivery.id, error: "\(error)", at: now)
@@ -182,6 +191,7 @@ final class InboxProcessor {
             let outcome = try journal.comms.applyStatus(
                 wamid: update.wamid, status: update.status, at: update.at,
                 error: update.errorCode.map { CommsError(code: $0, text: update.errorText) }, now: now)
+            if outcome == .applied { appliedStatuses.append((update.wamid, update.status)) }
             log.info("message status", ["wamid": status.id, "status": update.status, "outcome": "\(outcome)"])
         case let .systemErrors(_, errors):
             events.increment("system_errors")

@@ -24,8 +24,10 @@ final class IncomingCallRouter {
     private unowned let calls: CallController
     /// The desk handset; nil on a box without one.
     weak var handset: CallMediaHandler?
-    /// The agents (by `[agent NAME]`) with a widget session now.
+    /// The agents (by `[agent NAME]`) whose widget is listening now (an open event stream).
     var signedInAgents: () -> Set<String> = { [] }
+    /// The plan is decided and journaled: the widgets' `call.incoming` follows it.
+    var onRouted: ((CallHandle, RingSchedule, ContactMatch?) -> Void)?
     /// Calls whose contact lookup is outstanding, with the timer that stops the wait.
     private var waiting: [CallHandle: EventLoop.TimerID?] = [:]
     private var handsetTimers: [CallHandle: EventLoop.TimerID] = [:]
@@ -98,7 +100,8 @@ final class IncomingCallRouter {
         guard let slot = calls.table.slot(call), case .ringing = slot.state, let key = calls.key(of: call) else { return }
         let plan = RingPlan.decide(owner: owner, signedIn: signedInAgents(), handset: handsetRouting, ownerFirst: ownerFirst)
         let now = Instant(unixMilliseconds: WallClock.milliseconds())
-        schedules[call] = RingSchedule(plan: plan, decidedAt: now, contactID: contact?.id)
+        let schedule = RingSchedule(plan: plan, decidedAt: now, contactID: contact?.id)
+        schedules[call] = schedule
         let detail = "\(plan.reason); \(plan)" + (contact.map { "; contact \($0.id)" } ?? "")
         do {
             try journal.callJournal.appendTransition(callKey: key, at: now, from: slot.state.name.rawValue,
@@ -107,6 +110,7 @@ final class IncomingCallRouter {
             log.error("cannot journal the routing decision; ringing anyway", ["call": key, "error": "\(error)"])
         }
         log.info("call routed", ["call": key, "reason": plan.reason.description, "plan": plan.description])
+        onRouted?(call, schedule, contact)
         guard let after = plan.handsetAfter else { return }
         if after == .zero {
             handset?.ring(call)

@@ -68,7 +68,7 @@ final class OutboxWorker {
         self.writer = writer
         self.loop = loop
         deliveries = metrics.counter("callbox_outbox_attempts_total", "Outbox delivery attempts by result.", labels: ["result"])
-        for result in ["created", "found", "retry", "rate_limited", "parked"] { deliveries.increment(result, by: 0) }
+        for result in ["created", "found", "updated", "retry", "rate_limited", "parked"] { deliveries.increment(result, by: 0) }
     }
 
     /// Starts delivering, and wakes whenever a row is enqueued.
@@ -173,6 +173,10 @@ final class OutboxWorker {
             }
             let contactID = contact.contactID
             let ownerID = contact.ownerID
+            if let existing = item.objectID {
+                self.update(item, write, objectID: existing, ownerID: ownerID)
+                return
+            }
             guard item.mayExist else {
                 self.create(item, write, contactID: contactID, ownerID: ownerID)
                 return
@@ -198,6 +202,17 @@ final class OutboxWorker {
             switch result {
             case let .success(objectID): self?.delivered(item, objectID: objectID, how: "created")
             case let .failure(error): self?.failed(item, error, createSentAt: sentAt)
+            }
+        }
+    }
+
+    /// The widget created the engagement and never completed it: the box's properties go onto it.
+    private func update(_ item: OutboxItem, _ write: CRMWrite, objectID: String, ownerID: String?) {
+        // A PATCH repeated is harmless, so a lost answer makes nothing "may exist".
+        writer.update(write, objectID: objectID, idempotencyKey: item.idempotencyKey, ownerID: ownerID) { [weak self] result in
+            switch result {
+            case let .success(objectID): self?.delivered(item, objectID: objectID, how: "updated")
+            case let .failure(error): self?.failed(item, error, createSentAt: nil)
             }
         }
     }

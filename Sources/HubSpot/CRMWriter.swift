@@ -23,6 +23,16 @@ public final class CRMWriter {
         }
     }
 
+    /// Writes the object's properties onto one that exists (the widget's engagement).
+    public func update(_ write: CRMWrite, objectID: String, idempotencyKey: String, ownerID: String?,
+                       completion: @escaping (Result<String, HubSpotError>) -> Void) {
+        let body = write.createBody(idempotencyKey: idempotencyKey, contactID: nil, ownerID: ownerID)
+        api.send("PATCH", "/crm/v3/objects/\(write.objectType.rawValue)/\(objectID)",
+                 body: ["properties": body["properties"] ?? .object([])]) { result in
+            completion(result.map { _ in objectID })
+        }
+    }
+
     /// The id of the object carrying `idempotencyKey`, or nil when HubSpot has none.
     public func find(_ type: CRMObjectType, idempotencyKey: String,
                      completion: @escaping (Result<String?, HubSpotError>) -> Void) {

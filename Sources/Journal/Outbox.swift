@@ -65,18 +65,20 @@ public final class Outbox {
 
     /// Adds a write, due at once, inside the caller's transaction if there is one. A second
     /// write with the same key (a replay of the event that caused it) is ignored: false.
+    /// `dueAt` holds the first attempt back (a browser call's engagement waits for the widget).
     @discardableResult
-    public func enqueue(kind: String, idempotencyKey: String, payload: [UInt8], now: Instant) throws -> Bool {
+    public func enqueue(kind: String, idempotencyKey: String, payload: [UInt8], now: Instant, dueAt: Instant? = nil) throws -> Bool {
         // Only the key conflict is ignored, as in CallRecords: a broken CHECK must still fail.
         let inserted = try connection.execute("""
             INSERT INTO outbox (idempotency_key, kind, payload, next_attempt_at, created_at)
-            VALUES (?1, ?2, ?3, ?4, ?4)
+            VALUES (?1, ?2, ?3, ?5, ?4)
             ON CONFLICT (idempotency_key) DO NOTHING
             """) {
             try $0.bind(1, idempotencyKey)
             try $0.bind(2, kind)
             try $0.bind(3, payload)
             try $0.bind(4, now.unixMilliseconds)
+            try $0.bind(5, (dueAt ?? now).unixMilliseconds)
         } == 1
         if inserted { onEnqueue?() }
         return inserted
@@ -127,6 +129,32 @@ public final class Outbox {
         } bind: {
             try $0.bind(3, objectID)
         }
+    }
+
+    /// Someone else wrote the object (the widget logged the call through HubSpot's SDK): a
+    /// pending item ends delivered under `objectID` without an attempt. False when no item
+    /// with this key is pending.
+    @discardableResult
+    public func deliveredElsewhere(idempotencyKey: String, objectID: String, note: String, at now: Instant) throws -> Bool {
+        try connection.execute("""
+            UPDATE outbox SET state = 'delivered', object_id = ?2, last_error = ?3, finished_at = ?4
+            WHERE idempotency_key = ?1 AND state = 'pending'
+            """) {
+            try $0.bind(1, idempotencyKey)
+            try $0.bind(2, objectID)
+            try $0.bind(3, note)
+            try $0.bind(4, now.unixMilliseconds)
+        } == 1
+    }
+
+    /// The object exists already under `objectID` (the widget's engagement): the pending
+    /// item updates it instead of creating one. False when no item with this key is pending.
+    @discardableResult
+    public func adopt(idempotencyKey: String, objectID: String) throws -> Bool {
+        try connection.execute("UPDATE outbox SET object_id = ?2 WHERE idempotency_key = ?1 AND state = 'pending'") {
+            try $0.bind(1, idempotencyKey)
+            try $0.bind(2, objectID)
+        } == 1
     }
 
     /// The attempt failed; the next one is due at `next`. `mayExist` says whether any attempt

@@ -102,6 +102,8 @@ public final class HTTPServer {
     /// knows which are and answers them before it stops.
     private var suspended: [ObjectIdentifier: HTTPExchange] = [:]
     private var drainCompletion: (() -> Void)?
+    /// Streaming responses still open; closed on shutdown so the drain can finish.
+    private var streams: [ObjectIdentifier: HTTPStream] = [:]
     public private(set) var port: UInt16 = 0
 
     public init(loop: EventLoop, options: HTTPServerOptions, handler: @escaping Handler) throws {
@@ -156,6 +158,7 @@ public final class HTTPServer {
         let listener = MHD_quiesce_daemon(daemon)
         if listener >= 0 { close(listener) }
         drainCompletion = completion
+        for stream in streams.values { stream.close() }
         finishDrainIfIdle()
     }
 
@@ -170,6 +173,7 @@ public final class HTTPServer {
 
     private func stopDaemon() {
         guard let daemon else { return }
+        for stream in streams.values { stream.close() }
         for exchange in suspended.values {
             deliver(.json(503, Array("{\"error\":{\"code\":\"shutting_down\",\"message\":\"the box is stopping\"}}".utf8)), to: exchange)
         }
@@ -305,14 +309,44 @@ public final class HTTPServer {
 
     private func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> Int32 {
         var body = response.body
-        let made = body.withUnsafeMutableBytes { bytes in
-            MHD_create_response_from_buffer(bytes.count, bytes.baseAddress, responseMemoryMustCopy)
+        let created: OpaquePointer?
+        if let stream = response.stream {
+            created = startStream(stream, on: connection)
+        } else {
+            created = body.withUnsafeMutableBytes { bytes in
+                MHD_create_response_from_buffer(bytes.count, bytes.baseAddress, responseMemoryMustCopy)
+            }
         }
-        guard let made else { return 0 }
+        guard let made = created else { return 0 }
         for header in response.headers { _ = MHD_add_response_header(made, header.name, header.value) }
         let result = MHD_queue_response(connection, UInt32(response.status), made)
         MHD_destroy_response(made)
         return result == mhdYes ? 1 : 0
+    }
+
+    /// A response of unknown length fed from `stream`: libmicrohttpd asks for bytes when the
+    /// socket can take them; with none queued the connection is suspended (no polling) until
+    /// the stream has bytes or closes.
+    private func startStream(_ stream: HTTPStream, on connection: OpaquePointer) -> OpaquePointer? {
+        let feed = StreamFeed(stream: stream, connection: connection, server: self)
+        let context = Unmanaged.passRetained(feed).toOpaque()
+        guard let made = MHD_create_response_from_callback(unknownResponseSize, Self.streamBlockBytes,
+                                                           streamReader, context, streamFreed) else {
+            Unmanaged<StreamFeed>.fromOpaque(context).release()
+            return nil
+        }
+        streams[ObjectIdentifier(stream)] = stream
+        return made
+    }
+
+    /// Bytes libmicrohttpd asks for at a time; an event is far smaller.
+    static let streamBlockBytes = 4 * 1024
+
+    fileprivate func streamWoke() { scheduleRun() }
+
+    fileprivate func streamEnded(_ stream: HTTPStream) {
+        streams[ObjectIdentifier(stream)] = nil
+        stream.finish()
     }
 
     private func readRequestHead(connection: OpaquePointer, url: String, method: String) -> HTTPRequest {
@@ -331,6 +365,53 @@ public final class HTTPServer {
             return String(cString: base)
         }
         return request
+    }
+}
+
+/// A streaming response's context in libmicrohttpd, from creation to its free callback.
+private final class StreamFeed {
+    let stream: HTTPStream
+    let connection: OpaquePointer
+    weak var server: HTTPServer?
+
+    init(stream: HTTPStream, connection: OpaquePointer, server: HTTPServer) {
+        self.stream = stream
+        self.connection = connection
+        self.server = server
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        let count = stream.take(into: buffer)
+        if count > 0 { return count }
+        if stream.isClosed { return endOfStream }
+        let connection = self.connection
+        stream.wake = { [weak self] in
+            MHD_resume_connection(connection)
+            self?.server?.streamWoke()
+        }
+        MHD_suspend_connection(connection)
+        return 0
+    }
+}
+
+/// MHD_SIZE_UNKNOWN: the body's length is not known; HTTP/1.1 clients get it chunked.
+private let unknownResponseSize = UInt64.max
+/// MHD_CONTENT_READER_END_OF_STREAM.
+private let endOfStream = -1
+
+private let streamReader: MHD_ContentReaderCallback = { context, _, buffer, size in
+    guard let context, let buffer else { return -2 }
+    let feed = Unmanaged<StreamFeed>.fromOpaque(context).takeUnretainedValue()
+    return feed.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: size))
+}
+
+private let streamFreed: MHD_ContentReaderFreeCallback = { context in
+    guard let context else { return }
+    let feed = Unmanaged<StreamFeed>.fromOpaque(context).takeRetainedValue()
+    if let server = feed.server {
+        server.streamEnded(feed.stream)
+    } else {
+        feed.stream.finish()
     }
 }
 

@@ -49,12 +49,21 @@ import Testing
     }
 
     @Test func theCookieIsThirdPartyUnderTLSAndLaxWithout() {
-        let secure = SessionCookie(secure: true).setting("abc", lifetime: .days(7))
+        let secure = SessionCookie(tls: true).setting("abc", lifetime: .days(7), host: "box.example:8443")
         #expect(secure.name == "Set-Cookie")
         #expect(secure.value == "callbox_session=abc; Max-Age=604800; Path=/; HttpOnly; Secure; SameSite=None; Partitioned")
-        let plain = SessionCookie(secure: false).setting("abc", lifetime: .days(7))
+        let plain = SessionCookie(tls: false).setting("abc", lifetime: .days(7), host: "192.168.1.20:8080")
         #expect(plain.value == "callbox_session=abc; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax")
-        #expect(SessionCookie(secure: true).clearing().value.hasPrefix("callbox_session=; Max-Age=0; Path=/; HttpOnly; Secure"))
+        #expect(SessionCookie(tls: true).clearing(host: nil).value.hasPrefix("callbox_session=; Max-Age=0; Path=/; HttpOnly; Secure"))
+    }
+
+    /// Browsers treat loopback names as secure contexts: the host simulator's cross-origin
+    /// iframe needs the third-party cookie there even without TLS.
+    @Test(arguments: [("localhost:8080", true), ("LOCALHOST", true), ("127.0.0.1:9", true), ("[::1]:80", true),
+                      ("[::1]", true), ("127.0.0.2:80", false), ("localhost.example", false), ("10.0.0.1", false)])
+    func loopbackHostsGetTheThirdPartyCookieWithoutTLS(host: String, crossSite: Bool) {
+        #expect(SessionCookie(tls: false).isCrossSite(host: host) == crossSite)
+        #expect(SessionCookie(tls: false).setting("t", lifetime: .days(1), host: host).value.hasSuffix("SameSite=None; Partitioned") == crossSite)
     }
 
     @Test(arguments: [

@@ -25,6 +25,17 @@ def cookie_attributes(header):
     return [part.strip() for part in header.split(";")[1:]]
 
 
+def test_without_tls_only_loopback_names_get_the_third_party_cookie(box):
+    # Any other name without TLS: browsers would drop SameSite=None without Secure.
+    status, _, headers = box.request("POST", "/api/login", json.dumps({"email": AGENT_EMAIL, "password": AGENT_PASSWORD}).encode(),
+                                     {"Host": f"callbox.lan:{box.port}", "Content-Type": "application/json"})
+    assert status == 200
+    assert sorted(cookie_attributes(headers["Set-Cookie"])) == sorted(["Max-Age=604800", "Path=/", "HttpOnly", "SameSite=Lax"])
+    status, _, headers = box.request("POST", "/api/login", json.dumps({"email": AGENT_EMAIL, "password": AGENT_PASSWORD}).encode(),
+                                     {"Host": f"localhost:{box.port}", "Content-Type": "application/json"})
+    assert status == 200 and headers["Set-Cookie"].endswith("Secure; SameSite=None; Partitioned")
+
+
 def test_login_me_and_logout(box):
     status, body, headers = box.post_json("/api/login", {"email": AGENT_EMAIL.upper(), "password": AGENT_PASSWORD})
     assert status == 200, body
@@ -34,8 +45,10 @@ def test_login_me_and_logout(box):
     cookie = headers["Set-Cookie"]
     name, token = cookie.split(";")[0].split("=", 1)
     assert name == "callbox_session" and len(token) >= 43
-    # No TLS here: SameSite=None would be dropped by browsers without Secure.
-    assert sorted(cookie_attributes(cookie)) == sorted(["Max-Age=604800", "Path=/", "HttpOnly", "SameSite=Lax"])
+    # No TLS, but 127.0.0.1 is a secure context to browsers: the third-party cookie the host
+    # simulator's cross-origin iframe needs.
+    assert sorted(cookie_attributes(cookie)) == sorted(["Max-Age=604800", "Path=/", "HttpOnly", "Secure",
+                                                        "SameSite=None", "Partitioned"])
     assert headers.get("Cache-Control") == "no-store"
 
     rows = box.query("select agent, csrf_token, length(token_hash) as n, expires_at - created_at as life from sessions")

@@ -1,8 +1,9 @@
 """Incoming calls are routed by the caller's HubSpot contact owner, and messages get their
 contact id (issue 4 items 1, 5 and 7), with the real binary against the fake HubSpot.
 
-Widgets ring over the event stream of issue 5; here the decision is read from the journal
-and the handset's part of it is checked.
+An agent counts as signed in for ringing while their widget listens on the event stream;
+here the decision is read from the journal and the handset's part of it is checked
+(test_events.py checks what the widgets hear).
 """
 import os
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 import meta
 from box import AGENT_NAME, BINARY, wait_for
 from fake_hubspot import FakeHubSpot
+from sse import EventStream
 
 TOKEN = "test-hubspot-token"
 ANA_OWNER = "77"
@@ -160,7 +162,8 @@ def test_a_signed_in_owner_rings_alone_first_and_the_handset_joins_after_owner_f
     contact = hubspot.add_contact(phone="+" + meta.CALLER, owner=ANA_OWNER)
     box = make_box(hubspot_token=TOKEN, extra={"hubspot": {"api_url": hubspot.url},
                                                f"agent {AGENT_NAME}": {"hubspot_owner_id": ANA_OWNER}})
-    box.login()
+    listening = EventStream(box, box.login().cookie)  # a widget listening is what rings an agent
+    listening.next("hello")
     box.deliver(meta.connect_offer("wacid.ROUTED0100"))
     row = wait_for(lambda: routed(box, "wacid.ROUTED0100"), what="routed row")
     assert row["detail"] == (f"owner_first(agent={AGENT_NAME}); {AGENT_NAME} first, everyone +2s, handset +2s; "
@@ -169,7 +172,8 @@ def test_a_signed_in_owner_rings_alone_first_and_the_handset_joins_after_owner_f
 
 def test_fallback_keeps_the_handset_quiet_while_an_agent_is_signed_in(make_box, hubspot, graph):
     box = make_box(hubspot_token=TOKEN, extra={"hubspot": {"api_url": hubspot.url}, "routing": {"handset": "fallback"}})
-    box.login()
+    listening = EventStream(box, box.login().cookie)
+    listening.next("hello")
     box.deliver(meta.connect_offer("wacid.ROUTED0101"))
     row = wait_for(lambda: routed(box, "wacid.ROUTED0101"), what="routed row")
     assert row["detail"] == "no_contact_match; everyone now, handset never"

@@ -47,6 +47,17 @@ final class RawClient {
         _ = bytes.withUnsafeMutableBytes { write(descriptor, $0.baseAddress, $0.count) }
     }
 
+    /// What has arrived so far, without waiting.
+    func receiveAvailable() -> [UInt8] {
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = recv(descriptor, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            guard count > 0 else { return received }
+            received += buffer[0..<count]
+        }
+    }
+
     /// Non-blocking check whether the server closed the connection.
     func isClosedByServer() -> Bool {
         var buffer = [UInt8](repeating: 0, count: 1024)
