@@ -9,13 +9,11 @@ import meta
 from box import password_hash, wait_for
 from browser import chromium
 from fake_graph import meta_error
-from fake_hubspot import FakeHubSpot
 from grants import grant_permission
 from phone import Phone, analyse
+from test_routing import ANA_OWNER as OWNER_ID, TOKEN as HUBSPOT_TOKEN, hubspot  # noqa: F401 (hubspot is a fixture)
 from widget_browser import BROWSER_TONE_HZ, HostedWidget, audio_args, screen_path, write_tone_wav
 
-HUBSPOT_TOKEN = "test-hubspot-token"
-OWNER_ID = "77"
 OWNER_EMAIL = "ana@example.com"
 OWNER_PASSWORD = "ana-password"
 PHONE_TONE_HZ = 440.0
@@ -28,13 +26,6 @@ def browser(tmp_path_factory):
     tone = write_tone_wav(tmp_path_factory.mktemp("tone") / "mic.wav")
     with chromium(audio_args(tone)) as launched:
         yield launched
-
-
-@pytest.fixture
-def hubspot():
-    fake = FakeHubSpot(token=HUBSPOT_TOKEN).start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture
