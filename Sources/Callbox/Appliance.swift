@@ -160,7 +160,8 @@ public final class Appliance {
                 return true
             }
         }
-        widget = WidgetServer(http: config.http, dev: config.dev, boxName: config.box.name)
+        widget = WidgetServer(http: config.http, dev: config.dev, boxName: config.box.name,
+                              businessNumber: business.map { "+\($0)" })
         let linker = CommsContactLinker(directory: contacts, journal: journal, loop: loop)
         let messageFeed = MessageEventFeed(hub: events, journal: journal)
         inbox.onMessageStored = {

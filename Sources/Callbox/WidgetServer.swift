@@ -15,13 +15,17 @@ final class WidgetServer {
     private let hostSimulator: Bool
     private let isSecure: Bool
     private let boxName: String
+    /// The business's WhatsApp number in E.164, the widget's own line in what it tells HubSpot
+    /// (`fromNumber` of outgoing calls, `toNumber` of incoming ones); nil when not configured.
+    private let businessNumber: String?
     /// The listening port, known once the server is bound (a config may ask for port 0).
     var port: Int = 0
     private let etags: [String: String]
     /// Changes whenever any widget file changes; the widget can tell it was upgraded.
     let version: String
 
-    init(http: HTTPSettings, dev: DevSettings, boxName: String) {
+    init(http: HTTPSettings, dev: DevSettings, boxName: String, businessNumber: String? = nil) {
+        self.businessNumber = businessNumber
         hubSpotOrigins = http.frameAncestors.isEmpty ? Self.defaultHubSpotOrigins : http.frameAncestors
         publicOrigin = http.publicURL.map { ($0.isSecure ? "https://" : "http://") + $0.host + ($0.port.map { ":\($0)" } ?? "") }
         hostSimulator = dev.hostSimulator
@@ -99,6 +103,7 @@ final class WidgetServer {
         let body: JSONValue = [
             "host_origins": .array(hostOrigins.map { .string($0) }),
             "box_name": .string(boxName),
+            "business_number": businessNumber.map { .string($0) } ?? .null,
             "version": .string(version),
         ]
         var response = HTTPResponse.json(200, JSONWriter.encode(body))

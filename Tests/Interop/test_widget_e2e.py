@@ -225,11 +225,17 @@ def test_an_incoming_call_rings_the_owner_first_is_answered_in_the_browser_and_e
     assert meta.CALLER in owner.frame.locator("#incoming-number").text_content()
     owner.screenshot("10-incoming")
     other.wait_screen("incoming", timeout=5_000)
-    assert owner.received("INCOMING_CALL")[0]["data"]["fromNumber"].endswith(meta.CALLER)
+    # Only the widget that takes the call tells HubSpot, so the call gets one engagement.
+    assert owner.received("INCOMING_CALL") == [] and other.received("INCOMING_CALL") == []
 
     owner.click("#incoming-answer")
     owner.wait_screen("calling")
     other.wait_screen("keypad")  # one answer wins: the other widget leaves its incoming screen
+    incoming = owner.received("INCOMING_CALL")
+    assert len(incoming) == 1 and incoming[0]["data"]["fromNumber"].endswith(meta.CALLER)
+    assert incoming[0]["data"]["createEngagement"] is True
+    assert owner.received("CALL_ANSWERED") and other.received("INCOMING_CALL") == []
+    assert other.received("CALL_ENDED") == [], "a widget that never announced the call does not end it"
     wait_for(lambda: graph.calls("accept"), what="accept")
     pre_accept, accept = graph.calls("pre_accept")[0], graph.calls("accept")[0]
     assert pre_accept.json["session"]["sdp"] == accept.json["session"]["sdp"]
@@ -300,3 +306,35 @@ def test_a_reconnecting_widget_gets_the_message_it_missed_and_texts_back(widgets
     widget.frame.locator("#comms-text").press("Enter")
     wait_for(lambda: "24 hours" in widget.frame.locator("#comms-error").text_content(), what="window closed, in plain words")
     widget.screenshot("13-messages")
+
+
+def test_a_remote_instance_hands_its_call_messages_to_the_calling_window(browser, widget_box, graph, phone):
+    """Spec §6.6: with usesCallingWindow, HubSpot hears a call's lifecycle from the "window"
+    instance only; the "remote" one that took the call relays it there, and gets HubSpot's
+    engagement back for the notes."""
+    remote = HostedWidget(browser, widget_box, query="?iframeLocation=remote&usesCallingWindow=true")
+    window = HostedWidget(browser, widget_box, query="?iframeLocation=window&usesCallingWindow=true",
+                          context=remote.context)
+    try:
+        remote.login()
+        widget_box.deliver(meta.connect_offer("wacid.RELAY0001", sdp=phone.offer()))
+        remote.wait_screen("incoming")
+        assert window.received("INCOMING_CALL") == [], "HubSpot hears of a call only once it is taken"
+        remote.click("#incoming-handset")
+        remote.wait_screen("calling")
+        wait_for(lambda: window.received("INCOMING_CALL") and window.received("CALL_ANSWERED"),
+                 what="the calling window told HubSpot")
+        assert remote.received("INCOMING_CALL") == [] and remote.received("CALL_ANSWERED") == []
+        remote.click("#calling-hangup")
+        remote.wait_screen("ended")
+        remote.frame.locator("#ended-notes").fill("Relayed")
+        remote.click("#ended-save")
+        remote.wait_screen("keypad")
+        completed = wait_for(lambda: window.received("CALL_COMPLETED"), what="CALL_COMPLETED through the window")[0]["data"]
+        assert completed["engagementId"] == window.sent("CREATE_ENGAGEMENT_SUCCEEDED")[0]["data"]["engagementId"]
+        assert completed["engagementProperties"]["hs_call_body"] == "Relayed"
+        assert remote.received("CALL_COMPLETED") == []
+        assert remote.host_failures() == [] and window.host_failures() == []
+    finally:
+        window.close()
+        remote.close()

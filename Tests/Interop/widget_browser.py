@@ -62,9 +62,12 @@ def screen_path(name):
 class HostedWidget:
     """One agent's browser context: the simulator page and the widget frame inside it."""
 
-    def __init__(self, browser, box, query=""):
+    def __init__(self, browser, box, query="", context=None):
+        """`context`: share another widget's browser context (its cookies and BroadcastChannels),
+        as two HubSpot tabs of one agent do."""
         self.box = box
-        self.context = browser.new_context(viewport={"width": 1100, "height": 760})
+        self.shares_context = context is not None
+        self.context = context or browser.new_context(viewport={"width": 1100, "height": 760})
         self.page = self.context.new_page()
         self.console = []
         self.page.on("console", lambda message: self.console.append(f"{message.type}: {message.text}"))
@@ -135,4 +138,7 @@ class HostedWidget:
         return path
 
     def close(self):
-        self.context.close()
+        if self.shares_context:
+            self.page.close()
+        else:
+            self.context.close()

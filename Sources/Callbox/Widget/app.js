@@ -1,6 +1,7 @@
 // The calling widget: screens, the call in progress, and what HubSpot is told about it.
 // HubSpot hears nothing before the handshake (the protocol module drops it, and so do we).
 import CallingExtensions from "./calling-extensions.js";
+import CallingRelay from "./calling-relay.js";
 import { BoxApi, BoxEvents } from "./box-api.js";
 import { BrowserCall } from "./browser-call.js";
 import { CommsPanel } from "./comms-panel.js";
@@ -48,21 +49,38 @@ const state = {
 };
 
 let cti = null;
+/** With several instances open (remote + calling window, spec §6.6), the one HubSpot expects
+ * the call lifecycle from sends it; the others hand theirs over through this relay. */
+let relay = null;
 
 // MARK: HubSpot
 
 /** Calls the protocol module only after the handshake: before it, HubSpot must hear nothing.
- * With a calling window open, the "remote" instance sends no call lifecycle (spec §6.6): the
- * box logs the calls handled there itself. */
+ * A call's lifecycle goes through the relay, so an instance that does not talk to HubSpot
+ * (the "remote" one while a calling window is open) has the owning instance send it. */
 function tellHubSpot(method, data) {
   if (!cti || !state.handshakeDone) return;
-  if (LIFECYCLE_METHODS.has(method) && cti.ownsCallLifecycle === false) return;
   try {
-    cti[method](data);
+    if (LIFECYCLE_METHODS.has(method) && relay) relay.call(method, data);
+    else cti[method](data);
   } catch (failure) {
     console.warn("callbox: could not tell HubSpot", method, failure);
   }
 }
+
+/** HubSpot's answers about a call reach the instance that owns the lifecycle; it shares them
+ * so the instance holding the call's screen sees them too. */
+function shared(type, handle) {
+  return (data) => {
+    if (relay) relay.publish(type, data);
+    handle(data || {});
+  };
+}
+
+const RELAYED_ANSWERS = {
+  CREATE_ENGAGEMENT_SUCCEEDED: (data) => engagementCreated(data),
+  CALLER_ID_MATCH_SUCCEEDED: (data) => callerMatched(data),
+};
 
 function startProtocol(hostOrigins) {
   cti = new CallingExtensions({
@@ -72,6 +90,9 @@ function startProtocol(hostOrigins) {
       onReady: (data) => {
         state.handshakeDone = true;
         state.syncContext = data || {};
+        relay = new CallingRelay(cti, {
+          onEvent: (type, payload) => RELAYED_ANSWERS[type] && RELAYED_ANSWERS[type](payload || {}),
+        });
         tellHubSpot("initialized", {
           isLoggedIn: Boolean(state.agent),
           isAvailable: Boolean(state.agent),
@@ -81,12 +102,12 @@ function startProtocol(hostOrigins) {
         if (state.agent) tellHubSpot("userAvailable");
       },
       onDialNumber: (data) => dialNumberFromHubSpot(data || {}),
-      onEngagementCreated: (data) => engagementCreated(data || {}),
-      onCreateEngagementSucceeded: (data) => engagementCreated(data || {}),
+      onEngagementCreated: shared("CREATE_ENGAGEMENT_SUCCEEDED", engagementCreated),
+      onCreateEngagementSucceeded: shared("CREATE_ENGAGEMENT_SUCCEEDED", engagementCreated),
       onCreateEngagementFailed: () => showError("HubSpot could not create the call record. The box will log this call itself."),
       onUpdateEngagementSucceeded: () => {},
       onUpdateEngagementFailed: (data) => showError("HubSpot could not save the call notes" + failureReason(data) + "."),
-      onCallerIdMatchSucceeded: (data) => callerMatched(data || {}),
+      onCallerIdMatchSucceeded: shared("CALLER_ID_MATCH_SUCCEEDED", callerMatched),
       onCallerIdMatchFailed: () => {},
       onNavigateToRecordFailed: () => {},
       onFinalizeEngagementSucceeded: () => {},
@@ -463,6 +484,13 @@ function incomingCall(data) {
   renderIncoming();
   show("incoming");
   comms.show(call.remote, call.contact && call.contact.id);
+}
+
+/** HubSpot hears of an inbound call only from the widget that takes it: every widget that rang
+ * would otherwise create its own engagement for the one call (and leave the unanswered ones as
+ * ghosts, SDK issue #46). Calls nobody took here are logged by the box itself. */
+function announceIncoming(call) {
+  call.announced = true;
   tellHubSpot("incomingCall", {
     externalCallId: call.externalCallId,
     fromNumber: displayNumber(call.remote),
@@ -487,6 +515,7 @@ async function answer(via) {
     call.via = via;
     await api.answerCall(call.id, via, sdp);
     if (state.call !== call || call.finished) return;
+    if (!call.announced) announceIncoming(call);
     if (!call.answeredAt) {
       call.answeredAt = Date.now();
       tellHubSpot("callAnswered", { externalCallId: call.externalCallId });
@@ -522,7 +551,9 @@ async function decline() {
 function leaveIncoming(callEndStatus) {
   const call = state.call;
   call.finished = true;
-  tellHubSpot("callEnded", { externalCallId: call.externalCallId, engagementId: call.engagementId || undefined, callEndStatus });
+  if (call.announced) {
+    tellHubSpot("callEnded", { externalCallId: call.externalCallId, engagementId: call.engagementId || undefined, callEndStatus });
+  }
   state.call = null;
   show("keypad");
 }
@@ -562,6 +593,7 @@ function callState(data) {
   }
   if (data.state === "active" && !call.answeredAt) {
     call.answeredAt = data.at_ms && data.at_ms <= Date.now() ? data.at_ms : Date.now();
+    if (call.direction === "inbound" && !call.announced) announceIncoming(call);
     tellHubSpot("callAnswered", { externalCallId: call.externalCallId });
     renderCalling();
     if (state.screen !== "calling") show("calling");
