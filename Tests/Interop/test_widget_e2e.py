@@ -6,7 +6,7 @@ import time
 import pytest
 
 import meta
-from box import password_hash, wait_for
+from box import Box, password_hash, wait_for
 from browser import chromium
 from fake_graph import meta_error
 from grants import grant_permission
@@ -338,3 +338,48 @@ def test_a_remote_instance_hands_its_call_messages_to_the_calling_window(browser
     finally:
         window.close()
         remote.close()
+
+
+def test_a_widget_that_missed_more_than_the_box_keeps_asks_where_its_call_stands(widgets, widget_box):
+    """The box replays only its last 512 events; past that it sends `reset`, and the widget asks
+    for its call's status instead of ringing on for a call that ended while it was away."""
+    widget = widgets()
+    widget.login()
+    call_id = "wacid.RESET0001"
+    widget_box.deliver(meta.connect_offer(call_id))
+    widget.wait_screen("incoming")
+    widget.widget.evaluate("window.callboxWidget.dropEvents()")
+    widget_box.deliver(meta.terminate(call_id, status="FAILED"))
+    for batch in range(6):
+        messages = [{"from": meta.CALLER, "id": f"wamid.FLOOD{batch:02d}{n:03d}", "timestamp": meta.now(),
+                     "type": "text", "text": {"body": f"flood {n}"}} for n in range(100)]
+        assert widget_box.deliver(meta.envelope("messages", {"messages": messages}))[0] == 200
+    wait_for(lambda: widget.frame.locator("#connection").get_attribute("data-state") == "live", timeout=15,
+             what="reconnected")
+    widget.wait_screen("keypad", timeout=10_000)
+    assert any(f"/api/calls/status/{call_id}" in url for url in widget.widget_requests), "asked the box after the reset"
+
+
+def test_keypad_digits_from_a_browser_call_reach_the_far_end_as_telephone_events(browser, tmp_path):
+    """The sandbox's WhatsApp user negotiates telephone-event (aiortc does not), so the browser's
+    RTCDTMFSender can be heard there: the demo's flow, permission request included."""
+    box = Box(tmp_path / "sandbox", "sandbox", extra={"dev": {"host_simulator": "on"}}).start()
+    widget = HostedWidget(browser, box)
+    try:
+        widget.login()
+        widget.dial_number("+" + meta.CALLER)
+        widget.wait_screen("permission-request")
+        widget.click("#request-send")
+        widget.wait_screen("calling", timeout=20_000)
+        widget.click("#calling-keys-toggle")
+        widget.click('#calling-keys button[aria-label="5"]')
+        widget.click('#calling-keys button[aria-label="hash"]')
+        wait_for(lambda: "heard a keypad digit" in box.log() and "digit=#" in box.log(), timeout=10,
+                 what="the sandbox user heard the digits")
+        heard = [line for line in box.log().splitlines() if "heard a keypad digit" in line]
+        assert [line.rsplit("digit=", 1)[1] for line in heard] == ["5", "#"], heard
+        widget.click("#calling-hangup")
+        widget.wait_screen("ended")
+    finally:
+        widget.close()
+        box.stop()
