@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
 # Benchmarks of DESIGN.md §6 and issue 2: they print figures, side by side with their
 # references, and never fail on timing. Usage: bash Tests/Performance/run.sh [name…]
-# (names: callcore journal intake memory comms opus handset offhook outbox; default all). handset and
+# (names: callcore journal intake memory comms opus handset offhook outbox widget; default all). handset and
 # offhook drive aiortc, so they run on .venv's Python (as Provisioning/test.sh makes it), or
 # on $PYTHON; BENCH_CALL_SECONDS shortens handset's 60 s call.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source Provisioning/deps.sh
-ensure_packages "${BUILD_PACKAGES[@]}" wrk nginx baresip python3
+ensure_packages "${BUILD_PACKAGES[@]}" wrk nginx baresip python3 chromium
 ensure_swift
-wanted=${*:-callcore journal intake memory comms opus handset offhook outbox}
+wanted=${*:-callcore journal intake memory comms opus handset offhook outbox widget}
 python=${PYTHON:-.venv/bin/python}
 media_python() {
     if [ ! -x "$python" ]; then
         python3 -m venv .venv
-        .venv/bin/pip install -q --disable-pip-version-check pytest aiortc numpy
+        .venv/bin/pip install -q --disable-pip-version-check pytest aiortc numpy playwright
     fi
     "$python" "$@"
 }
@@ -34,6 +34,8 @@ for name in $wanted; do
                   media_python Tests/Performance/bench.py handset "$bin/callbox" ;;
         offhook)  echo "== Off-hook to first audio played"; media_python Tests/Performance/bench.py offhook "$bin/callbox" ;;
         outbox)   echo "== Outbox drain to HubSpot (fake, loopback)"; python3 Tests/Performance/bench.py outbox "$bin/callbox" ;;
+        widget)   echo "== Signed connect webhook to the widget's incoming screen in Chromium"
+                  CALLBOX_BIN="$bin/callbox" media_python Tests/Performance/widget_incoming_latency.py 100 ;;
         *) echo "unknown benchmark $name" >&2; exit 2 ;;
     esac
 done
