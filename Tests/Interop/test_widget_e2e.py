@@ -169,6 +169,8 @@ def test_an_outbound_call_asks_permission_dials_talks_both_ways_and_logs_the_not
     assert properties["hs_call_direction"] == "OUTBOUND"
     assert int(properties["hs_call_duration"]) >= AUDIO_SECONDS * 1000 and isinstance(properties["hs_call_duration"], str)
     assert properties["hs_call_to_number"] == number
+    finalized = widget.received("FINALIZE_ENGAGEMENT")
+    assert [f["data"]["engagementId"] for f in finalized] == [completed["engagementId"]]
     assert widget.host_failures() == []
 
 
@@ -212,7 +214,7 @@ def test_hubspot_ending_the_call_hangs_up_and_escape_leaves_a_permission_screen(
 
 
 def test_an_incoming_call_rings_the_owner_first_is_answered_in_the_browser_and_ends_by_webhook(widgets, widget_box, hubspot, graph, phone):
-    hubspot.add_contact(phone="+" + meta.CALLER, owner=OWNER_ID)
+    contact = hubspot.add_contact(phone="+" + meta.CALLER, owner=OWNER_ID)
     owner = widgets()
     owner.login(OWNER_EMAIL, OWNER_PASSWORD)
     other = widgets()
@@ -236,6 +238,8 @@ def test_an_incoming_call_rings_the_owner_first_is_answered_in_the_browser_and_e
     assert incoming[0]["data"]["createEngagement"] is True
     assert owner.received("CALL_ANSWERED") and other.received("INCOMING_CALL") == []
     assert other.received("CALL_ENDED") == [], "a widget that never announced the call does not end it"
+    navigate = owner.received("NAVIGATE_TO_RECORD")[0]["data"]["objectCoordinates"]
+    assert navigate["objectId"] == int(contact) and navigate["objectTypeId"] == "0-1" and navigate["portalId"] > 0
     wait_for(lambda: graph.calls("accept"), what="accept")
     pre_accept, accept = graph.calls("pre_accept")[0], graph.calls("accept")[0]
     assert pre_accept.json["session"]["sdp"] == accept.json["session"]["sdp"]
@@ -296,6 +300,7 @@ def test_a_reconnecting_widget_gets_the_message_it_missed_and_texts_back(widgets
     widget.frame.locator("#comms summary").click()
     wait_for(lambda: "Are you there?" in widget.frame.locator("#comms-list").text_content(), timeout=10,
              what="the missed message replayed")
+    assert widget.received("RESIZE_WIDGET")[-1]["data"] == {"width": 400, "height": 760}
 
     widget.frame.locator("#comms-text").fill("Yes, calling you soon")
     widget.frame.locator("#comms-text").press("Enter")
@@ -383,3 +388,17 @@ def test_keypad_digits_from_a_browser_call_reach_the_far_end_as_telephone_events
     finally:
         widget.close()
         box.stop()
+
+
+def test_a_call_meta_refuses_ends_failed_and_hubspot_shows_why(widgets, widget_box, graph):
+    widget = widgets()
+    widget.login()
+    grant_permission(widget_box, graph)
+    graph.scripted.append(meta_error(131000, "Something went wrong", 500))
+    widget.frame.locator("#dial-number").fill("+" + meta.CALLER)
+    widget.frame.locator("#dial-number").press("Enter")
+    widget.wait_screen("ended")
+    assert widget.received("CALL_ENDED")[-1]["data"]["callEndStatus"] == "FAILED"
+    errors = [e["data"]["message"] for e in widget.received("ERROR")]
+    assert errors == [f"WhatsApp could not connect the call to +{meta.CALLER}."], errors
+    assert widget.host_failures() == []

@@ -9,6 +9,10 @@ import { plainWords, clockTime, displayNumber, duration, samePhone } from "./pla
 
 /** The size HubSpot should give the iframe (INITIALIZED sizeInfo), px. */
 const WIDGET_SIZE = { width: 400, height: 600 };
+/** With the conversation open the widget asks HubSpot for room to read it beside the call. */
+const WIDGET_SIZE_WITH_MESSAGES = { width: 400, height: 760 };
+/** HubSpot's object type id of contacts, for navigateToRecord. */
+const CONTACT_OBJECT_TYPE = "0-1";
 /** HubSpot's own origins, when the box's config cannot be read (spec §1). */
 const DEFAULT_HOST_ORIGINS = ["https://app.hubspot.com", "https://app-eu1.hubspot.com"];
 /** A second DIAL_NUMBER for the same number and record this soon is HubSpot repeating itself (SDK issue #210). */
@@ -22,7 +26,8 @@ const META_CALL_PREFIX = "wacid.";
 /** What the agent reads when the far end's phone negotiated no RFC 4733 tones. */
 const NO_TONES = "Tones cannot be sent on this call: the other side's phone did not offer them.";
 /** The protocol calls that tell HubSpot about a call (only one instance of the widget sends them). */
-const LIFECYCLE_METHODS = new Set(["outgoingCall", "incomingCall", "callAnswered", "callEnded", "callCompleted"]);
+const LIFECYCLE_METHODS = new Set(["outgoingCall", "incomingCall", "callAnswered", "callEnded", "callCompleted",
+  "navigateToRecord", "finalizeEngagement", "sendError"]);
 /** Permission states that let a call be placed now. */
 const GRANTED_STATES = new Set(["temporary", "permanent"]);
 
@@ -460,6 +465,8 @@ async function placeCall() {
       else {
         show("keypad");
         failed(error);
+        // The agent may have clicked to call in HubSpot: HubSpot shows this as its own alert.
+        tellHubSpot("sendError", { message: "WhatsApp call to " + displayNumber(call.remote) + " failed: " + plainWords(error) });
       }
     }
   }
@@ -484,6 +491,18 @@ function incomingCall(data) {
   renderIncoming();
   show("incoming");
   comms.show(call.remote, call.contact && call.contact.id);
+}
+
+/** Shows the caller's contact in HubSpot while the agent talks to them, as HubSpot's own
+ * inbound calling does. */
+function openContactRecord(call) {
+  const portalId = Number(state.syncContext && state.syncContext.portalId);
+  const objectId = Number(call.contact && call.contact.id);
+  if (!portalId || !objectId) return;
+  tellHubSpot("navigateToRecord", {
+    objectCoordinates: { portalId, objectId, objectTypeId: CONTACT_OBJECT_TYPE },
+    engagementId: call.engagementId || undefined,
+  });
 }
 
 /** HubSpot hears of an inbound call only from the widget that takes it: every widget that rang
@@ -519,6 +538,7 @@ async function answer(via) {
     if (!call.answeredAt) {
       call.answeredAt = Date.now();
       tellHubSpot("callAnswered", { externalCallId: call.externalCallId });
+      openContactRecord(call);
     }
     renderCalling();
     if (state.screen !== "calling") show("calling");
@@ -645,6 +665,9 @@ function endCallLocally(callEndStatus) {
   call.endStatus = callEndStatus;
   call.media && call.media.close();
   tellHubSpot("callEnded", { externalCallId: call.externalCallId, engagementId: call.engagementId || undefined, callEndStatus });
+  if (callEndStatus === "FAILED" && call.direction === "outbound") {
+    tellHubSpot("sendError", { message: "WhatsApp could not connect the call to " + displayNumber(call.remote) + "." });
+  }
   fillParty("ended", call);
   const talked = call.answeredAt ? call.endedAt - call.answeredAt : 0;
   $("ended-summary").textContent = (call.direction === "inbound" ? "Incoming" : "Outgoing") + " call, "
@@ -677,6 +700,8 @@ async function saveEnded(event) {
     hideWidget: false,
     engagementProperties: properties,
   });
+  // The notes are final: HubSpot may now publish the engagement (SDK 0.9.4's finalizeEngagement).
+  if (call.engagementId) tellHubSpot("finalizeEngagement", { externalCallId: call.externalCallId, engagementId: call.engagementId });
   $("ended-save").disabled = true;
   try {
     if (call.id) await api.reportCompleted(call.id, call.engagementId);
@@ -755,6 +780,9 @@ function keypad(container, keys, onKey) {
 }
 
 function wire() {
+  $("comms").addEventListener("toggle", () => {
+    tellHubSpot("resizeWidget", $("comms").open ? WIDGET_SIZE_WITH_MESSAGES : WIDGET_SIZE);
+  });
   $("login-form").addEventListener("submit", logIn);
   $("logout").addEventListener("click", logOut);
   $("error-close").addEventListener("click", clearError);
