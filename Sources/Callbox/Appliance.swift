@@ -23,7 +23,8 @@ public final class Appliance {
     private let metrics = Metrics()
     private let log = Logger("box")
     private let journal: Journal
-    /// Only for a real Graph API; the sandbox needs none.
+    /// libcurl on the loop, one multi handle for Meta's Graph API and HubSpot's CRM API; nil
+    /// when neither is used (the sandbox without a HubSpot token).
     private let httpClient: HTTPClient?
     private let graph: GraphClient
     private let sandbox: SandboxGraph?
@@ -47,7 +48,6 @@ public final class Appliance {
     private let media: MediaEngine
     /// HubSpot's CRM API and the worker delivering the outbox to it; nil when no
     /// `hubspot_access_token` is configured.
-    private let hubSpotClient: HTTPClient?
     private let hubSpot: HubSpotAPI?
     private let outboxWorker: OutboxWorker?
     private var handset: HandsetController?
@@ -65,6 +65,8 @@ public final class Appliance {
         let secrets = config.secrets
         let number = BusinessNumber(graphVersion: config.whatsapp.graphVersion,
                                     phoneNumberID: config.whatsapp.phoneNumberID ?? SandboxGraph.defaultPhoneNumberID)
+        let usesMeta = if case .url = config.whatsapp.graph { true } else { false }
+        httpClient = usesMeta || secrets.hubspotAccessToken != nil ? HTTPClient(loop: loop) : nil
         let transport: GraphTransport
         let baseURL: String
         switch config.whatsapp.graph {
@@ -73,14 +75,12 @@ public final class Appliance {
                                    appSecret: secrets.whatsappAppSecret.revealed, phoneNumberID: number.phoneNumberID,
                                    businessNumber: config.whatsapp.businessNumber ?? SandboxGraph.defaultBusinessNumber)
             sandbox = box
-            httpClient = nil
             transport = box
             baseURL = SandboxGraph.baseURL
         case let .url(url):
-            let client = HTTPClient(loop: loop)
             sandbox = nil
-            httpClient = client
-            transport = client
+            // Made above for every real Graph URL.
+            transport = httpClient!
             baseURL = url.description
         }
         graph = GraphClient(transport: transport, baseURL: baseURL, accessToken: secrets.whatsappAccessToken.revealed)
@@ -88,12 +88,8 @@ public final class Appliance {
         let policy = CallPolicy(maxCalls: config.box.maxCalls, ringTimeout: config.routing.ringTimeout)
         calls = CallController(policy: policy, journal: journal, graph: graph, number: number, loop: loop)
         var hubspot: HubSpotAPI?
-        if let token = secrets.hubspotAccessToken {
-            let client = HTTPClient(loop: loop)
-            hubSpotClient = client
-            hubspot = HubSpotAPI(transport: client, baseURL: config.hubspot.apiURL.description, accessToken: token.revealed)
-        } else {
-            hubSpotClient = nil
+        if let token = secrets.hubspotAccessToken, let httpClient {
+            hubspot = HubSpotAPI(transport: httpClient, baseURL: config.hubspot.apiURL.description, accessToken: token.revealed)
         }
         self.hubSpot = hubspot
         contacts = ContactDirectory(contacts: hubspot.map { HubSpotContacts(api: $0) })
@@ -169,9 +165,11 @@ public final class Appliance {
             messageFeed.stored(wamid: $0)
         }
         inbox.onStatusApplied = { messageFeed.status(wamid: $0, status: $1) }
-        messaging.onSent = { messageFeed.stored(wamid: $0) }
+        messaging.onSent = { wamid, phone, contactID in
+            messageFeed.stored(wamid: wamid)
+            if contactID == nil, let phone { linker.link(wamid: wamid, phone: phone) }
+        }
         permissions.onChange = { messageFeed.permissionChanged(contactKey: $0, phone: $1, record: $2, change: $3) }
-        messaging.onSentWithoutContact = { linker.link(wamid: $0, phone: $1) }
         // "Signed in" for ringing is a widget listening: an agent with an open event stream.
         router.signedInAgents = { [events] in events.watchingAgents }
         if let hubspot {
@@ -264,8 +262,7 @@ public final class Appliance {
     }
 
     private func finishStopping(waited: Int64) {
-        let inFlight = (httpClient?.transfersInFlight ?? 0) + (hubSpotClient?.transfersInFlight ?? 0)
-        if inFlight > 0 && waited < Self.shutdownGraceMilliseconds {
+        if (httpClient?.transfersInFlight ?? 0) > 0 && waited < Self.shutdownGraceMilliseconds {
             loop.schedule(afterMilliseconds: 50) { [weak self] in self?.finishStopping(waited: waited + 50) }
             return
         }

@@ -25,11 +25,9 @@ final class WhatsAppMessaging {
     private let number: BusinessNumber?
     private let now: () -> Instant
     private let log = Logger("messages")
-    /// Called with a sent text's wamid and recipient once its row is committed, when the
-    /// widget named no HubSpot contact (the contact is then matched by phone).
-    var onSentWithoutContact: ((_ wamid: String, _ phone: PhoneNumber) -> Void)?
-    /// A text was sent and logged (the widgets' `message.new`).
-    var onSent: ((_ wamid: String) -> Void)?
+    /// A text was sent and its row committed: the widgets' `message.new`, and matching the
+    /// recipient to a HubSpot contact when the widget named none (`contactID` nil).
+    var onSent: ((_ wamid: String, _ phone: PhoneNumber?, _ contactID: String?) -> Void)?
     /// Queues a sent text for HubSpot with its row; nil when HubSpot is not configured.
     var hubSpotLog: HubSpotLog?
 
@@ -105,8 +103,7 @@ final class WhatsAppMessaging {
             return ApiResponse.error(500, "not_logged", "WhatsApp accepted the message (\(wamid)) but the box could not log it: \(error)")
         }
         log.info("text sent", ["wamid": wamid, "agent": agent])
-        onSent?(wamid)
-        if contactID == nil, let recipient = PhoneNumber(phone) { onSentWithoutContact?(wamid, recipient) }
+        onSent?(wamid, PhoneNumber(phone), contactID)
         return ApiResponse.json(200, ["wamid": .string(wamid)])
     }
 

@@ -74,7 +74,6 @@ enum ConfigSchema {
     ])
     static let media = SectionSchema(name: "media", isNamed: false, keys: [
         .optional("addresses"),
-        .optional("stun_server"),
     ])
     static let dev = SectionSchema(name: "dev", isNamed: false, keys: [
         .optional("host_simulator", default: "off"),

@@ -6,13 +6,9 @@ public struct MediaSettings: Hashable, Sendable {
     /// interface that is up, loopback and link-local excepted (spec §6.2: Meta needs no
     /// more than the LAN address; it learns the NAT's address from the checks).
     public var addresses: [String]
-    /// A STUN server (`host:port`, an address) for a server-reflexive candidate. Optional:
-    /// Meta needs none.
-    public var stunServer: ListenAddress?
 
     static func read(_ reader: inout SectionReader) -> MediaSettings {
-        MediaSettings(addresses: reader.value("addresses", Self.parseAddresses) ?? [],
-                      stunServer: reader.value("stun_server", ListenAddress.parse))
+        MediaSettings(addresses: reader.value("addresses", Self.parseAddresses) ?? [])
     }
 
     static func parseAddresses(_ text: String) -> ValueParse<[String]> {

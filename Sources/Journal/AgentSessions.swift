@@ -109,13 +109,6 @@ public struct AgentSessions {
         try connection.execute("DELETE FROM sessions WHERE expires_at <= ?1") { try $0.bind(1, now.unixMilliseconds) }
     }
 
-    /// The agents with at least one live session at `now`: who an incoming call can ring.
-    public func signedInAgents(at now: Instant) throws -> Set<String> {
-        Set(try connection.query("SELECT DISTINCT agent FROM sessions WHERE expires_at > ?1", {
-            try $0.bind(1, now.unixMilliseconds)
-        }) { try $0.text(0) })
-    }
-
     public func sessionCount() throws -> Int {
         Int(try connection.queryFirst("SELECT count(*) FROM sessions") { try $0.int64(0) } ?? 0)
     }
