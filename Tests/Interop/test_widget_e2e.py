@@ -300,7 +300,9 @@ def test_a_reconnecting_widget_gets_the_message_it_missed_and_texts_back(widgets
     widget.frame.locator("#comms summary").click()
     wait_for(lambda: "Are you there?" in widget.frame.locator("#comms-list").text_content(), timeout=10,
              what="the missed message replayed")
-    assert widget.received("RESIZE_WIDGET")[-1]["data"] == {"width": 400, "height": 760}
+    # The resize is posted from the panel's toggle event and reaches the host page a moment later.
+    resized = wait_for(lambda: widget.received("RESIZE_WIDGET"), what="RESIZE_WIDGET at the host")
+    assert resized[-1]["data"] == {"width": 400, "height": 760}
 
     widget.frame.locator("#comms-text").fill("Yes, calling you soon")
     widget.frame.locator("#comms-text").press("Enter")
