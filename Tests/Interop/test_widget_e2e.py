@@ -238,7 +238,7 @@ def test_an_incoming_call_rings_the_owner_first_is_answered_in_the_browser_and_e
     assert incoming[0]["data"]["createEngagement"] is True
     assert owner.received("CALL_ANSWERED") and other.received("INCOMING_CALL") == []
     assert other.received("CALL_ENDED") == [], "a widget that never announced the call does not end it"
-    navigate = owner.received("NAVIGATE_TO_RECORD")[0]["data"]["objectCoordinates"]
+    navigate = wait_for(lambda: owner.received("NAVIGATE_TO_RECORD"), what="NAVIGATE_TO_RECORD")[0]["data"]["objectCoordinates"]
     assert navigate["objectId"] == int(contact) and navigate["objectTypeId"] == "0-1" and navigate["portalId"] > 0
     wait_for(lambda: graph.calls("accept"), what="accept")
     pre_accept, accept = graph.calls("pre_accept")[0], graph.calls("accept")[0]
