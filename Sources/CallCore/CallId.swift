@@ -1,18 +1,21 @@
 /// Meta's call id (`wacid.…`), kept inline so a call slot, an event and an action can carry
 /// it without touching the heap.
 public struct CallId: Hashable, Sendable, CustomStringConvertible {
-    /// Longest id accepted, in bytes. Meta's `wacid.` ids run to about 60 bytes; the rest is
-    /// headroom, and anything longer is refused by the webhook decoder instead of truncated.
-    public static let maxLength = 96
+    /// Longest id accepted, in bytes. Real ids are base64 text of 100–110 bytes with `wacid.`
+    /// and `==` padding (Meta's reference samples and captured webhooks, spec §11.7, e.g. a
+    /// 104-byte `wacid.HBgL…FQIAAA==`); the old bound of 96 refused every real call. 256 is
+    /// Meta's length more than doubled, and anything longer is refused by the webhook decoder
+    /// instead of truncated.
+    public static let maxLength = 256
 
-    typealias Words = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
-                       UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
-
-    private var words: Words = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    private var length: UInt8 = 0
+    /// `maxLength` bytes: 32 words of 8.
+    private var words = InlineArray<32, UInt64>(repeating: 0)
+    private var length: UInt16 = 0
 
     /// Refuses empty ids, ids longer than `maxLength` and any byte outside printable ASCII
-    /// (`!`…`~`): such an id cannot have come from Meta and must never reach a Graph URL or a log line unescaped.
+    /// (`!`…`~`): such an id cannot have come from Meta and must never reach a Graph URL or a
+    /// log line unescaped. Everything printable is kept verbatim, `=` padding included: the
+    /// id is opaque and case-sensitive (spec §11.7).
     public init?<Bytes: Sequence>(bytes: Bytes) where Bytes.Element == UInt8 {
         var count = 0
         let fits: Bool = withUnsafeMutableBytes(of: &words) { storage in
@@ -24,7 +27,7 @@ public struct CallId: Hashable, Sendable, CustomStringConvertible {
             return true
         }
         guard fits, count > 0 else { return nil }
-        length = UInt8(count)
+        length = UInt16(count)
     }
 
     public init?(_ text: String) {
@@ -43,13 +46,12 @@ public struct CallId: Hashable, Sendable, CustomStringConvertible {
     }
 
     public static func == (a: CallId, b: CallId) -> Bool {
-        // Unused bytes are always zero, so comparing every word is exact; spelled out
-        // because this runs for every slot and every remembered id on each webhook.
-        a.length == b.length
-            && a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2
-            && a.words.3 == b.words.3 && a.words.4 == b.words.4 && a.words.5 == b.words.5
-            && a.words.6 == b.words.6 && a.words.7 == b.words.7 && a.words.8 == b.words.8
-            && a.words.9 == b.words.9 && a.words.10 == b.words.10 && a.words.11 == b.words.11
+        // Unused bytes are always zero, so comparing the words the longer id uses is exact;
+        // this runs for every slot and every remembered id on each webhook.
+        guard a.length == b.length else { return false }
+        let used = (Int(a.length) + 7) / 8
+        for index in 0..<used where a.words[index] != b.words[index] { return false }
+        return true
     }
 
     public func hash(into hasher: inout Hasher) {

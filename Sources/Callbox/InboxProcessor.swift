@@ -31,7 +31,7 @@ final class InboxProcessor {
         self.phoneNumberID = phoneNumberID
         self.loop = loop
         events = metrics.counter("callbox_webhook_events_total", "Events decoded from webhook deliveries, by kind; duplicates are redeliveries already seen.", labels: ["kind"])
-        for kind in ["call_connect", "call_terminate", "call_status", "message", "message_status", "system_errors", "unknown", "duplicate", "other_number", "invalid"] {
+        for kind in WebhookEvent.kinds + ["duplicate", "other_number", "invalid"] {
             events.increment(kind, by: 0)
         }
         undecodable = metrics.counter("callbox_webhooks_undecodable_total", "Signed deliveries kept raw because they could not be decoded.")
@@ -162,8 +162,9 @@ final class InboxProcessor {
         case let .call(call):
             try dispatch(call, at: now)
         case let .callStatus(update):
-            events.increment("call_status")
             guard let id = CallId(update.id) else { return invalid("call id", update.id) }
+            events.increment(event.kind)
+            try record(update.errors, call: update.id, event: "status \(update.status.text)", at: now)
             let status: CallStatus
             switch update.status {
             case .ringing: status = .ringing
@@ -175,18 +176,22 @@ final class InboxProcessor {
             }
             try calls.apply(.status(id, status), at: now)
         case let .message(message):
-            events.increment("message")
+            events.increment(event.kind)
             let record = CommsRecord(CommsEntry(inbound: message), at: now)
             let stored = try journal.comms.recordInbound(record)
             if stored { try hubSpotLog?.inboundMessageStored(record, at: now) }
             if stored, let phone = record.phone.flatMap(PhoneNumber.init) { storedMessages.append((record.wamid, phone)) }
-            log.info("message received", ["wamid": message.id, "type": message.type, "stored": stored ? "yes" : "duplicate"])
+            log.info("message received", ["wamid": message.id, "type": record.type, "stored": stored ? "yes" : "duplicate"])
             if case let .interactive(.callPermissionReply(reply)) = message.content {
                 try permissions?.recordReply(reply, userID: message.fromUserID ?? message.contact?.userID,
                                              phone: message.from ?? message.contact?.waID, at: now)
             }
+            if case let .system(_, "user_changed_user_id", current?) = message.content,
+               let previous = message.fromUserID ?? message.contact?.userID {
+                try repoint(previous: previous, current: current, phone: message.from, at: now)
+            }
         case let .messageStatus(status):
-            events.increment("message_status")
+            events.increment(event.kind)
             let update = CommsEntry.StatusUpdate(status)
             let outcome = try journal.comms.applyStatus(
                 wamid: update.wamid, status: update.status, at: update.at,
@@ -194,19 +199,33 @@ final class InboxProcessor {
             if outcome == .applied { appliedStatuses.append((update.wamid, update.status)) }
             log.info("message status", ["wamid": status.id, "status": update.status, "outcome": "\(outcome)"])
         case let .systemErrors(_, errors):
-            events.increment("system_errors")
+            events.increment(event.kind)
             for error in errors { log.warning("Meta reported an error", ["code": "\(error.code)", "message": error.message ?? ""]) }
+        case let .userIDChange(change):
+            events.increment(event.kind)
+            try repoint(previous: change.previousUserID, current: change.currentUserID, phone: change.waID, at: now)
+            if let previous = change.previousParentUserID, let current = change.currentParentUserID {
+                try repoint(previous: previous, current: current, phone: change.waID, at: now)
+            }
+        case let .accountUpdate(_, value):
+            events.increment(event.kind)
+            log.warning("Meta account update", [
+                "event": value["event"]?.string ?? "",
+                "violation": value["violation_info"]?["violation_type"]?.string ?? "",
+                "restrictions": (value["restriction_info"]?.array ?? []).compactMap { $0["restriction_type"]?.string }.joined(separator: ","),
+            ])
         case let .unknown(source, _):
-            events.increment("unknown")
+            events.increment(event.kind)
             log.notice("unknown webhook kind stored", ["field": source.field])
         }
     }
 
     private func dispatch(_ call: CallWebhook, at now: Instant) throws {
         guard let id = CallId(call.id) else { return invalid("call id", call.id) }
+        events.increment(WebhookEvent.call(call).kind)
+        try record(call.errors, call: call.id, event: call.event.name, at: now)
         switch call.event {
         case let .connect(session) where session.sdpType == .offer:
-            events.increment("call_connect")
             guard let from = PhoneNumber(call.from ?? ""), let to = PhoneNumber(call.to ?? "") else {
                 return invalid("caller number", call.from ?? "")
             }
@@ -215,17 +234,50 @@ final class InboxProcessor {
                             session: SessionChange.opened(direction: .inbound, remote: from, business: to, offeredAt: now,
                                              offerSDP: session.sdp, callerName: call.contact?.name))
         case let .connect(session):
-            events.increment("call_connect")
             try calls.apply(.remoteAnswer(id), at: now, session: .remoteAnswer(sdp: session.sdp))
         case let .terminate(termination):
-            events.increment("call_terminate")
-            let status: TerminateStatus = termination.outcomes.contains(.failed) ? .failed
-                : termination.outcomes.contains(.rejected) ? .rejected : .completed
+            let status: TerminateStatus = switch termination.resolved {
+            case .failed: .failed
+            case .rejected: .rejected
+            case .completed, .other: .completed
+            }
             try calls.apply(.terminated(Termination(
                 id: id, status: status, duration: termination.duration.map { .seconds($0) },
                 startedAt: termination.startTime.map { Instant(unixSeconds: $0) },
                 endedAt: termination.endTime.map { Instant(unixSeconds: $0) })), at: now)
+        case .created:
+            // Only SIP numbers get it (spec §11.3); their media never reaches the box.
+            log.notice("SIP call created at Meta", ["call": call.id, "direction": call.direction?.rawValue ?? ""])
+        case let .recordingAvailable(media):
+            try store(media, .recording, of: call, at: now)
+        case let .transcriptionAvailable(media):
+            try store(media, .transcript, of: call, at: now)
+        case let .other(name):
+            log.notice("call event of an unknown kind kept", ["call": call.id, "event": name])
         }
+    }
+
+    /// Meta's errors for a call, kept in its own words for agents and `callbox journal call`.
+    private func record(_ errors: [MetaError], call: String, event: String, at now: Instant) throws {
+        for error in errors {
+            log.warning("Meta reported a call error", ["call": call, "event": event, "code": "\(error.code)",
+                                                      "message": error.details ?? error.message ?? error.title ?? ""])
+            try journal.callReports.recordError(callID: call, CallReports.MetaErrorRow(
+                event: event, code: error.code, title: error.title, message: error.message, details: error.details), at: now)
+        }
+    }
+
+    private func store(_ media: CallMediaReady, _ kind: CallReports.MediaKind, of call: CallWebhook, at now: Instant) throws {
+        try journal.callReports.recordMedia(callID: call.id, CallReports.MediaRow(
+            kind: kind, mediaID: media.mediaID, sha256: media.sha256, mimeType: media.mimeType, url: media.url,
+            userPhone: call.userPhone, userID: call.userID), at: now)
+        log.info("call \(kind.rawValue) ready at Meta", ["call": call.id, "media": media.mediaID])
+    }
+
+    private func repoint(previous: String, current: String, phone: String?, at now: Instant) throws {
+        let moved = try journal.userIDChanges.repoint(previous: previous, current: current, phone: phone, at: now)
+        log.notice("user id changed", ["from": previous, "to": current, "messages": "\(moved.messages)",
+                                       "permissions": "\(moved.permissions)", "calls": "\(moved.calls)"])
     }
 
     private func invalid(_ what: String, _ value: String) {

@@ -56,6 +56,8 @@ public final class Journal {
     public let permissions: PermissionLedger
     public let outbox: Outbox
     public let agentSessions: AgentSessions
+    public let callReports: CallReports
+    public let userIDChanges: UserIDChanges
 
     /// Opens (creating if needed) `directory/callbox.db` and migrates it to the newest schema.
     /// Throws `JournalError`: `.corrupt` for a file that is not a database or is damaged,
@@ -87,6 +89,8 @@ public final class Journal {
         permissions = PermissionLedger(connection: connection)
         outbox = Outbox(connection: connection)
         agentSessions = AgentSessions(connection: connection)
+        callReports = CallReports(connection: connection)
+        userIDChanges = UserIDChanges(connection: connection)
 
         do {
             try Self.configure(connection, options: options, migrateTo: version)

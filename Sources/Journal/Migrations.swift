@@ -159,6 +159,38 @@ enum Migrations {
             ALTER TABLE outbox ADD COLUMN finished_at INTEGER;
             CREATE INDEX outbox_by_age ON outbox (state, created_at);
             """),
+        Migration(version: 6, summary: "Meta's call errors, recordings and transcripts ready, BSUID changes", sql: """
+            CREATE TABLE call_errors (
+                id INTEGER PRIMARY KEY,
+                call_id TEXT NOT NULL,
+                event TEXT NOT NULL,
+                code INTEGER NOT NULL,
+                title TEXT,
+                message TEXT,
+                details TEXT,
+                received_at INTEGER NOT NULL
+            );
+            CREATE INDEX call_errors_by_call ON call_errors (call_id, id);
+            CREATE TABLE call_media (
+                call_id TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('recording', 'transcript')),
+                media_id TEXT NOT NULL,
+                sha256 TEXT,
+                mime_type TEXT,
+                url TEXT,
+                user_phone TEXT,
+                user_id TEXT,
+                received_at INTEGER NOT NULL,
+                PRIMARY KEY (call_id, kind)
+            ) WITHOUT ROWID;
+            CREATE TABLE user_id_changes (
+                id INTEGER PRIMARY KEY,
+                previous TEXT NOT NULL,
+                current TEXT NOT NULL,
+                phone TEXT,
+                at INTEGER NOT NULL
+            );
+            """),
     ]
 
     static var latestVersion: Int { steps.count }

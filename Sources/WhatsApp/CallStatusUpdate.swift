@@ -8,17 +8,23 @@ public struct CallStatusUpdate: Sendable, Equatable {
     public var timestamp: Int64
     public var recipientID: String?
     public var recipientUserID: String?
+    public var recipientParentUserID: String?
     public var bizOpaqueCallbackData: String?
+    /// Meta's reason when the call could not ring or was refused, in its words.
+    public var errors: [MetaError]
 
     public init(source: WebhookSource, id: String, status: CallProgress, timestamp: Int64, recipientID: String? = nil,
-                recipientUserID: String? = nil, bizOpaqueCallbackData: String? = nil) {
+                recipientUserID: String? = nil, recipientParentUserID: String? = nil, bizOpaqueCallbackData: String? = nil,
+                errors: [MetaError] = []) {
         self.source = source
         self.id = id
         self.status = status
         self.timestamp = timestamp
         self.recipientID = recipientID
         self.recipientUserID = recipientUserID
+        self.recipientParentUserID = recipientParentUserID
         self.bizOpaqueCallbackData = bizOpaqueCallbackData
+        self.errors = errors
     }
 
     /// Spec §1.3: call statuses deduplicate on (`id`, `status`).
@@ -33,10 +39,12 @@ public struct CallStatusUpdate: Sendable, Equatable {
             source: source,
             id: try status["id"].nonEmptyString(),
             status: CallProgress(try status["status"].nonEmptyString()),
-            timestamp: try status["timestamp"].integer(),
-            recipientID: try status["recipient_id"].optionalDigits(),
+            timestamp: try status["timestamp"].optionalInteger() ?? 0,
+            recipientID: try status["recipient_id"].optionalPhone(),
             recipientUserID: try status["recipient_user_id"].optionalString(),
-            bizOpaqueCallbackData: try status["biz_opaque_callback_data"].optionalString())
+            recipientParentUserID: try status["recipient_parent_user_id"].optionalString(),
+            bizOpaqueCallbackData: try status["biz_opaque_callback_data"].optionalString(),
+            errors: try MetaError.decodeList(status["errors"]))
     }
 }
 

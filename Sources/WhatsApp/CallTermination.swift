@@ -7,7 +7,7 @@ public struct CallTermination: Sendable, Equatable {
     public var endTime: Int64?
     /// Seconds, present only when the call was picked up.
     public var duration: Int64?
-    /// From `value.errors[]` and a per-call `error`/`errors`, whichever Meta used.
+    /// The call's errors (`CallWebhook.errors`), which decide FAILED for an ambiguous status.
     public var errors: [MetaError]
 
     public init(outcomes: Set<CallOutcome>, startTime: Int64? = nil, endTime: Int64? = nil, duration: Int64? = nil, errors: [MetaError] = []) {
@@ -18,12 +18,23 @@ public struct CallTermination: Sendable, Equatable {
         self.errors = errors
     }
 
-    static func decode(_ call: FieldReader, valueErrors: [MetaError]) throws(WebhookDecodeError) -> CallTermination {
+    /// One word for how the call ended. Meta's docs send several at once (`["Failed","Completed"]`);
+    /// then errors mean FAILED and none mean COMPLETED (spec §11.3). A single word stands as sent.
+    public var resolved: CallOutcome {
+        if outcomes.count == 1, let only = outcomes.first { return only }
+        if outcomes.contains(.failed), !errors.isEmpty { return .failed }
+        if outcomes.contains(.completed) { return .completed }
+        if outcomes.contains(.rejected) { return .rejected }
+        return errors.isEmpty ? .completed : .failed
+    }
+
+    static func decode(_ call: FieldReader, errors: [MetaError]) throws(WebhookDecodeError) -> CallTermination {
         var outcomes: Set<CallOutcome> = []
         let status = call["status"]
         switch status.value {
         case .string(let text)?:
-            outcomes.insert(CallOutcome(text))
+            // Meta's reference writes `[FAILED | COMPLETED]` as text (spec §11.3).
+            for word in text.split(whereSeparator: { "[]| ,".contains($0) }) { outcomes.insert(CallOutcome(String(word))) }
         case .array?:
             for element in try status.elements() { outcomes.insert(CallOutcome(try element.string())) }
         case nil, .null?:
@@ -31,9 +42,6 @@ public struct CallTermination: Sendable, Equatable {
         default:
             throw status.failure("expected a string or an array of strings")
         }
-        var errors = valueErrors
-        if let single = try call["error"].optionalObject() { errors.append(try MetaError.decode(single)) }
-        errors += try MetaError.decodeList(call["errors"])
         return CallTermination(
             outcomes: outcomes,
             startTime: try call["start_time"].optionalInteger(),

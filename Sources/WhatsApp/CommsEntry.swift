@@ -65,6 +65,11 @@ public struct CommsEntry: Sendable, Equatable {
             (body, raw) = Self.describe(reply)
         case .button(let payload, let text):
             body = text ?? payload
+        case .media(let media) where message.isVoicemail:
+            // Spec §11.2: the audio a caller left, under the call's own wacid.
+            body = "Voicemail received"
+            type = "voicemail"
+            mimeType = media.mimeType
         case .media(let media):
             body = "Media message received"
             type = media.kind
@@ -81,7 +86,7 @@ public struct CommsEntry: Sendable, Equatable {
             body = emoji.map { "Reacted \($0) to \(messageID)" } ?? "Removed a reaction"
         case .unsupported(let kind):
             body = "Unsupported message" + (kind.map { " (\($0))" } ?? "")
-        case .system(let text, let kind):
+        case .system(let text, let kind, _):
             body = text ?? "System message" + (kind.map { " (\($0))" } ?? "")
         case .raw(let payload):
             body = "Received a \(message.type) message"

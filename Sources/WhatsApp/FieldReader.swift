@@ -63,10 +63,28 @@ struct FieldReader {
         return flag
     }
 
+    /// A number, also when sent as a string (`"latitude": "40.41"`), as Meta does with most numbers.
     func optionalDouble() throws(WebhookDecodeError) -> Double? {
         guard isPresent else { return nil }
-        guard let number = value?.double else { throw failure("expected a number") }
-        return number
+        if let number = value?.double { return number }
+        if let text = value?.string, let number = Double(text) { return number }
+        throw failure("expected a number")
+    }
+
+    /// A phone number field (`from`, `to`, `wa_id`, `recipient_id`): Meta writes digits, but a
+    /// leading `+` (SIP-shaped senders) is read past, and anything else is kept as text for the
+    /// log rather than refused: the event still counts, and the caller is then known by their
+    /// BSUID or shown as written (captures pasted publicly carry `34****1234`).
+    func optionalPhone() throws(WebhookDecodeError) -> String? {
+        guard isPresent else { return nil }
+        let text: String
+        switch value {
+        case .string(let string)?: text = string
+        case .number(let number)?: text = number
+        default: throw failure("expected a phone number")
+        }
+        let trimmed = text.utf8.first == UInt8(ascii: "+") ? String(text.dropFirst()) : text
+        return trimmed.isEmpty ? nil : trimmed
     }
 
     /// Digits that Meta documents as integers but sends as strings (timestamps, phone numbers,
@@ -85,13 +103,24 @@ struct FieldReader {
         return text
     }
 
+    /// An id Meta documents as a string and sometimes writes as a number (media ids).
+    func digitsOrText() throws(WebhookDecodeError) -> String {
+        if case .number(let number)? = value { return number }
+        return try nonEmptyString()
+    }
+
     func optionalDigits() throws(WebhookDecodeError) -> String? {
         guard isPresent else { return nil }
         return try digits()
     }
 
-    /// Unix seconds, or an integer such as an error code or a duration.
+    /// Unix seconds, or an integer such as an error code or a duration; a JSON number written
+    /// with a fraction or exponent (`20.0`, `1.7e9`) is taken at its whole value.
     func integer() throws(WebhookDecodeError) -> Int64 {
+        if case .number(let text)? = value, !text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+           let number = Double(text), number >= 0, number < 9.2e18 {
+            return Int64(number)
+        }
         let text = try digits()
         guard let number = Int64(text) else { throw failure("number out of range") }
         return number

@@ -9,6 +9,7 @@ public struct InboundMessage: Sendable, Equatable {
     /// The user's phone digits; conditional once usernames are live (spec §9).
     public var from: String?
     public var fromUserID: String?
+    public var fromParentUserID: String?
     public var timestamp: Int64
     /// `type` as sent, also for types this model keeps raw.
     public var type: String
@@ -17,12 +18,14 @@ public struct InboundMessage: Sendable, Equatable {
     public var errors: [MetaError]
     public var content: MessageContent
 
-    public init(source: WebhookSource, id: String, from: String?, fromUserID: String? = nil, timestamp: Int64, type: String,
-                context: MessageContext? = nil, contact: WebhookContact? = nil, errors: [MetaError] = [], content: MessageContent) {
+    public init(source: WebhookSource, id: String, from: String?, fromUserID: String? = nil, fromParentUserID: String? = nil,
+                timestamp: Int64, type: String, context: MessageContext? = nil, contact: WebhookContact? = nil,
+                errors: [MetaError] = [], content: MessageContent) {
         self.source = source
         self.id = id
         self.from = from
         self.fromUserID = fromUserID
+        self.fromParentUserID = fromParentUserID
         self.timestamp = timestamp
         self.type = type
         self.context = context
@@ -31,20 +34,32 @@ public struct InboundMessage: Sendable, Equatable {
         self.content = content
     }
 
-    /// Spec §1.3: messages deduplicate on their wamid.
+    /// Spec §1.3: messages deduplicate on their wamid. A voicemail's id is the call's wacid
+    /// (spec §11.2), so the key names the message, never the call's own events.
     public var dedupKey: String { "message:\(id)" }
+
+    /// A voicemail left on a call: audio whose id is the call's `wacid` (spec §11.2).
+    public var isVoicemail: Bool { id.hasPrefix("wacid.") }
+
+    /// The payload objects Meta names by type; one of them tells the type when `type` is
+    /// missing, as in Meta's own permission-reply samples (spec §11.8).
+    static let payloadTypes = ["interactive", "text", "button", "image", "video", "audio", "document", "sticker",
+                               "location", "contacts", "reaction", "unsupported", "system", "order", "edit", "revoke",
+                               "request_welcome"]
 
     static func decode(_ reader: FieldReader, source: WebhookSource, contacts: [WebhookContact]) throws(WebhookDecodeError) -> InboundMessage {
         let message = try reader.object()
-        let from = try message["from"].optionalDigits()
+        let from = try message["from"].optionalPhone()
         let fromUserID = try message["from_user_id"].optionalString()
-        let type = try message["type"].nonEmptyString()
+        let type = try message["type"].optionalString().flatMap { $0.isEmpty ? nil : $0 }
+            ?? payloadTypes.first { message[$0].isPresent } ?? "unknown"
         return InboundMessage(
             source: source,
             id: try message["id"].nonEmptyString(),
             from: from,
             fromUserID: fromUserID,
-            timestamp: try message["timestamp"].integer(),
+            fromParentUserID: try message["from_parent_user_id"].optionalString(),
+            timestamp: try message["timestamp"].optionalInteger() ?? 0,
             type: type,
             context: try MessageContext.decode(message["context"]),
             contact: WebhookContact.match(in: contacts, phone: from, userID: fromUserID),

@@ -13,8 +13,9 @@ public enum MessageContent: Sendable, Equatable {
     case reaction(messageID: String, emoji: String?)
     /// `unsupported.type` (e.g. `edit`, `poll_update`); the reason is in the message's errors.
     case unsupported(type: String?)
-    /// E.g. the user changed number; logged as a note.
-    case system(body: String?, type: String?)
+    /// E.g. the user changed number; logged as a note. `userID` is the BSUID the user has now
+    /// on `user_changed_user_id` (spec §11.4), `system.user_id`.
+    case system(body: String?, type: String?, userID: String? = nil)
     /// `order`, `request_welcome` and types not modelled: kept as the type's object for the log.
     case raw(JSONValue)
 
@@ -44,7 +45,8 @@ public enum MessageContent: Sendable, Equatable {
             return .unsupported(type: try payload.optionalObject()?["type"].optionalString())
         case "system":
             let system = try payload.optionalObject()
-            return .system(body: try system?["body"].optionalString(), type: try system?["type"].optionalString())
+            return .system(body: try system?["body"].optionalString(), type: try system?["type"].optionalString(),
+                           userID: try system?["user_id"].optionalString())
         default:
             return .raw(payload.value ?? .null)
         }
@@ -63,7 +65,11 @@ public enum InteractiveReply: Sendable, Equatable {
 
     static func decode(_ reader: FieldReader) throws(WebhookDecodeError) -> InteractiveReply {
         let interactive = try reader.object()
-        let type = try interactive["type"].nonEmptyString()
+        // Permission replies are recognised by their object even when `type` is missing.
+        let type = try interactive["type"].optionalString().flatMap { $0.isEmpty ? nil : $0 }
+            ?? (interactive["call_permission_reply"].isPresent ? "call_permission_reply" : nil)
+            ?? interactive.value?.members?.first(where: { $0.value.members != nil })?.name
+            ?? "unknown"
         let payload = interactive[type]
         switch type {
         case "button_reply":

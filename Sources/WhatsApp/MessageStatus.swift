@@ -44,7 +44,7 @@ public struct MessageStatus: Sendable, Equatable {
             source: source,
             id: try status["id"].nonEmptyString(),
             status: DeliveryState(try status["status"].nonEmptyString()),
-            timestamp: try status["timestamp"].integer(),
+            timestamp: try status["timestamp"].optionalInteger() ?? 0,
             // A group id is not all digits, so the recipient is read as plain text.
             recipientID: try status["recipient_id"].optionalString(),
             recipientUserID: try status["recipient_user_id"].optionalString(),

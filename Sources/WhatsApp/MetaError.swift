@@ -16,11 +16,12 @@ public struct MetaError: Sendable, Equatable {
         self.href = href
     }
 
+    /// An error without a code (none seen, but the text is what agents read) gets code 0.
     static func decode(_ reader: FieldReader) throws(WebhookDecodeError) -> MetaError {
         let error = try reader.object()
         let data = try error["error_data"].optionalObject()
         return MetaError(
-            code: try error["code"].integer(),
+            code: try error["code"].optionalInteger() ?? 0,
             title: try error["title"].optionalString(),
             message: try error["message"].optionalString(),
             details: try data?["details"].optionalString(),

@@ -4,13 +4,17 @@ public struct WebhookContact: Sendable, Equatable {
     public var waID: String?
     /// Business-scoped user id (BSUID), e.g. `GB.13491208655302741918`.
     public var userID: String?
+    /// Parent BSUID (`CC.ENT.…`) for linked business portfolios (spec §11.4).
+    public var parentUserID: String?
     public var name: String?
     public var username: String?
     public var countryCode: String?
 
-    public init(waID: String? = nil, userID: String? = nil, name: String? = nil, username: String? = nil, countryCode: String? = nil) {
+    public init(waID: String? = nil, userID: String? = nil, parentUserID: String? = nil, name: String? = nil,
+                username: String? = nil, countryCode: String? = nil) {
         self.waID = waID
         self.userID = userID
+        self.parentUserID = parentUserID
         self.name = name
         self.username = username
         self.countryCode = countryCode
@@ -20,8 +24,9 @@ public struct WebhookContact: Sendable, Equatable {
         let contact = try reader.object()
         let profile = try contact["profile"].optionalObject()
         return WebhookContact(
-            waID: try contact["wa_id"].optionalDigits(),
+            waID: try contact["wa_id"].optionalPhone(),
             userID: try contact["user_id"].optionalString(),
+            parentUserID: try contact["parent_user_id"].optionalString(),
             name: try profile?["name"].optionalString(),
             username: try profile?["username"].optionalString(),
             countryCode: try contact["country_code"].optionalString())

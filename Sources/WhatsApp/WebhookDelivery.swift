@@ -30,6 +30,25 @@ public struct WebhookDelivery: Sendable, Equatable {
     }
 
     public static func decode(_ document: JSONValue) throws(WebhookDecodeError) -> WebhookDelivery {
+        // Meta publishes some samples (account_update) as an array of deliveries; such a body
+        // is read as those deliveries rather than refused.
+        if let list = document.array, !list.isEmpty {
+            var all = WebhookDelivery(events: [], rejected: [])
+            for (offset, element) in list.enumerated() {
+                do {
+                    let one = try decodeObject(element)
+                    all.events += one.events
+                    all.rejected += one.rejected
+                } catch {
+                    throw WebhookDecodeError(path: "[\(offset)]\(error.path.isEmpty ? "" : ".")\(error.path)", message: error.message)
+                }
+            }
+            return all
+        }
+        return try decodeObject(document)
+    }
+
+    private static func decodeObject(_ document: JSONValue) throws(WebhookDecodeError) -> WebhookDelivery {
         let root = FieldReader(document)
         guard document.members != nil else { throw root.failure("expected an object") }
         let object = try root["object"].string()
@@ -87,6 +106,11 @@ public struct WebhookDelivery: Sendable, Equatable {
         switch field {
         case "calls": try part.readCalls(value, source: source)
         case "messages": try part.readMessages(value, source: source)
+        case "user_id_update":
+            for element in try value["user_id_update"].elements() {
+                part.absorb { () throws(WebhookDecodeError) -> WebhookEvent in .userIDChange(try UserIDChange.decode(element, source: source)) }
+            }
+        case "account_update": part.events.append(.accountUpdate(source: source, value: value.value ?? .null))
         default: part.events.append(.unknown(source: source, value: value.value ?? .null))
         }
         return part
@@ -118,7 +142,7 @@ public struct WebhookDelivery: Sendable, Equatable {
         for element in try value["statuses"].elements() {
             absorb { () throws(WebhookDecodeError) -> WebhookEvent in .callStatus(try CallStatusUpdate.decode(element, source: source)) }
         }
-        // Errors beside calls belong to those calls' terminates; alone they are system errors.
+        // Errors beside calls belong to those calls; alone they are system errors.
         if calls.isEmpty && !valueErrors.isEmpty {
             events.append(.systemErrors(source: source, errors: valueErrors))
         }

@@ -28,6 +28,29 @@ import Testing
         #expect(Set([fromBytes, CallId("wacid.ABC"), CallId("wacid.ABD")]).count == 2)
     }
 
+    /// Ids from Meta's reference connect webhook (calling/reference, Jun 26 2026): 102 bytes
+    /// with `==` padding, and one of 100 unpadded. Both were refused by the old bound of 96,
+    /// so no real call rang.
+    @Test(arguments: [
+        "wacid.HBgLMTY1MDMxMzM5NzQVAgARGCAwQTJCRDYwNkEzQUNCQUVCMEFGMzYzRTYxNjMxMDdFMxwYCzE0MDg1NTUyODk5FQIAAA==",
+        "wacid.HBgLMTY1MDMxMzM5NzQVAgARGCBFRjNEODRBM0Q3NDZDM0Q0QzI4MzAwQjZBRkZGODM3NhwYCzEyMjQ1NTU0NDg5FQIAAA",
+    ])
+    func keepsRealMetaIdsWholePaddingIncluded(text: String) {
+        #expect(text.utf8.count > 96)
+        #expect(CallId(text)?.description == text)
+        #expect(CallId(text) != CallId(String(text.dropLast())))
+    }
+
+    @Test func leavesHeadroomOverMetasLongestIds() {
+        #expect(CallId.maxLength >= 256)
+    }
+
+    @Test func idsThatDifferOnlyInTheirLastWordDiffer() {
+        let long = String(repeating: "a", count: CallId.maxLength - 1)
+        #expect(CallId(long + "a") != CallId(long + "b"))
+        #expect(CallId(long + "b") == CallId(long + "b"))
+    }
+
     @Test func aPrefixIsADifferentId() {
         #expect(CallId("wacid.ABC") != CallId("wacid.ABCD"))
         #expect(CallId(String(repeating: "a", count: 95)) != CallId(String(repeating: "a", count: 96)))

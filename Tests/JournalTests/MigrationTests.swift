@@ -47,6 +47,13 @@ private let representativeRows: [Int: String] = [
             VALUES ('hubspot-call:wacid.Q', 'hubspot_call', x'7B7D', 'delivered', 1, 1767225700000, 1767225700000, 1,
                     '5001', 1767225600000, 1767225701000);
         """,
+    6: """
+        INSERT INTO call_errors (call_id, event, code, title, message, details, received_at)
+            VALUES ('wacid.Q', 'terminate', 138021, 'Call ended', 'Call ended', 'Peer ended call', 1767225700000);
+        INSERT INTO call_media (call_id, kind, media_id, sha256, mime_type, url, user_phone, user_id, received_at)
+            VALUES ('wacid.Q', 'recording', '7700112233', 'c2hh', 'audio/ogg; codecs=opus', NULL, '34600111222', 'ES.4471', 1767225800000);
+        INSERT INTO user_id_changes (previous, current, phone, at) VALUES ('GB.1349', 'GB.9876', NULL, 1767225900000);
+        """,
 ]
 
 private func schema(of journal: Journal) throws -> [String] {
@@ -107,9 +114,11 @@ private func count(_ table: String, in journal: Journal) throws -> Int64 {
             #expect(try journal.callRecords.call(id: "wacid.Q")?.quality == "mos=4.1")
         }
         if version >= 3 {
-            for table in ["permissions", "permission_history", "outbox", "agents", "sessions"] {
+            for table in ["permissions", "permission_history", "agents", "sessions"] {
                 #expect(try count(table, in: journal) == 1)
             }
+            // Version 5's rows add a delivered item.
+            #expect(try count("outbox", in: journal) == (version >= 5 ? 2 : 1))
             // Version 4's rows add an outbound message.
             #expect(try count("comms_log", in: journal) == (version >= 4 ? 2 : 1))
             #expect(try journal.comms.record(wamid: "wamid.1")?.status == "received")

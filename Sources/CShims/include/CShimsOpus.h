@@ -12,6 +12,7 @@ int cb_opus_set_packet_loss_perc(OpusEncoder *encoder, int percent);
 int cb_opus_set_signal(OpusEncoder *encoder, int signal);
 int cb_opus_set_complexity(OpusEncoder *encoder, int complexity);
 int cb_opus_set_dtx(OpusEncoder *encoder, int enabled);
+int cb_opus_set_max_bandwidth(OpusEncoder *encoder, int bandwidth);
 int cb_opus_get_lookahead(OpusEncoder *encoder, int *samples);
 int cb_opus_decoder_reset(OpusDecoder *decoder);
 

@@ -20,16 +20,41 @@ public final class OpusEncoder: @unchecked Sendable {
     private let state: OpaquePointer
     public let bitrate: Int32
     public let complexity: Int32
+    /// The widest audio band coded, from the far end's `maxplaybackrate` (RFC 7587 §6.1).
+    public let maxBandwidth: Int32
+
+    /// The narrowest Opus band that still carries `rate` (RFC 7587 §6.1's mapping of
+    /// maxplaybackrate to the coded band); full band when the far end names none.
+    public static func bandwidth(forPlaybackRate rate: Int32?) -> Int32 {
+        guard let rate, rate > 0 else { return OPUS_BANDWIDTH_FULLBAND }
+        switch rate {
+        case ...8_000: return OPUS_BANDWIDTH_NARROWBAND
+        case ...12_000: return OPUS_BANDWIDTH_MEDIUMBAND
+        case ...16_000: return OPUS_BANDWIDTH_WIDEBAND
+        case ...24_000: return OPUS_BANDWIDTH_SUPERWIDEBAND
+        default: return OPUS_BANDWIDTH_FULLBAND
+        }
+    }
+
+    /// The encoder for a far end whose SDP asked for `parameters`: no wider band than it plays
+    /// back, no more bits than its `maxaveragebitrate`.
+    public convenience init(for parameters: OpusSendParameters) throws(OpusError) {
+        try self.init(bitrate: min(Self.defaultBitrate, parameters.maxAverageBitrate ?? Self.defaultBitrate),
+                      maxBandwidth: Self.bandwidth(forPlaybackRate: parameters.maxPlaybackRate))
+    }
 
     public init(bitrate: Int32 = OpusEncoder.defaultBitrate, complexity: Int32 = OpusEncoder.defaultComplexity,
-                packetLossPercent: Int32 = OpusEncoder.defaultPacketLossPercent) throws(OpusError) {
+                packetLossPercent: Int32 = OpusEncoder.defaultPacketLossPercent,
+                maxBandwidth: Int32 = OPUS_BANDWIDTH_FULLBAND) throws(OpusError) {
         var error: Int32 = OPUS_OK
         guard let state = opus_encoder_create(OpusFormat.sampleRate, OpusFormat.channels, OPUS_APPLICATION_VOIP, &error),
               error == OPUS_OK else { throw .createFailed(code: error) }
         self.state = state
         self.bitrate = min(max(bitrate, Self.bitrateRange.lowerBound), Self.bitrateRange.upperBound)
         self.complexity = min(max(complexity, 0), 10)
-        for code in [cb_opus_set_bitrate(state, self.bitrate),
+        self.maxBandwidth = maxBandwidth
+        for code in [cb_opus_set_max_bandwidth(state, maxBandwidth),
+                     cb_opus_set_bitrate(state, self.bitrate),
                      cb_opus_set_complexity(state, self.complexity),
                      cb_opus_set_inband_fec(state, 1),
                      cb_opus_set_packet_loss_perc(state, min(max(packetLossPercent, 0), 100)),

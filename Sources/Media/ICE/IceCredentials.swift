@@ -12,20 +12,26 @@ public struct IceCredentials: Sendable, Equatable {
     public static let minPwdLength = 22
     /// Both are at most 256 characters (RFC 8839 §5.4).
     public static let maxLength = 256
+    /// A peer's credentials may be shorter than RFC 8445's floors and hold any visible ASCII:
+    /// Meta's ice-pwd is base64 with `=` padding (spec §11.7). Only ours must be ice-chars.
+    static let minRemoteLength = 1
     /// What `random()` produces: above the minimums, short enough for compact SDP.
     static let generatedUfragLength = 8
     static let generatedPwdLength = 24
 
+    /// A peer's credentials, as its SDP gave them.
     public init(ufrag: String, pwd: String) throws(IceError) {
-        func check(_ value: String, _ name: String, min: Int) throws(IceError) {
+        func check(_ value: String, _ name: String) throws(IceError) {
             let bytes = Array(value.utf8)
-            guard bytes.count >= min, bytes.count <= Self.maxLength else {
-                throw .invalidCredentials("\(name) has \(bytes.count) characters, \(min)…\(Self.maxLength) allowed")
+            guard bytes.count >= Self.minRemoteLength, bytes.count <= Self.maxLength else {
+                throw .invalidCredentials("\(name) has \(bytes.count) characters, \(Self.minRemoteLength)…\(Self.maxLength) allowed")
             }
-            guard bytes.allSatisfy(Self.iceChars.contains) else { throw .invalidCredentials("\(name) has a character outside ice-char") }
+            guard bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+                throw .invalidCredentials("\(name) has a character outside visible ASCII")
+            }
         }
-        try check(ufrag, "ufrag", min: Self.minUfragLength)
-        try check(pwd, "pwd", min: Self.minPwdLength)
+        try check(ufrag, "ufrag")
+        try check(pwd, "pwd")
         self.ufrag = ufrag
         self.pwd = pwd
     }

@@ -15,11 +15,19 @@ struct SDPAttributeScan {
     var rtpmaps: [SDPRTPMap] = []
     var formatParameters: [SDPFormatParameters] = []
     var candidates: [SDPCandidate] = []
+    /// Lines of `a=candidate` attributes that could not be read and were skipped.
+    var skippedCandidateLines: [Int] = []
     var endOfCandidates = false
     var ssrcAttributes: [SDPSourceAttribute] = []
     var extmaps: [SDPExtmap] = []
 
-    /// RFC 8839 §5.4: `ice-ufrag = 4*256ice-char`, `ice-pwd = 22*256ice-char`.
+    /// What the box accepts from a peer. RFC 8839 §5.4 says `ice-ufrag = 4*256ice-char` and
+    /// `ice-pwd = 22*256ice-char` (ALPHA / DIGIT / "+" / "/"), but Meta writes base64 with `=`
+    /// padding (`a=ice-pwd:+219v9nKr3xSQIn8s+Fy8g==`, real offers, spec §11.7), so a remote
+    /// credential is any printable non-space ASCII; lengths keep RFC 8839's ceiling (Meta's
+    /// are 4–24) and drop its floors, which only bind the side that makes the credential.
+    static let remoteCredentialLengths = 1...256
+    /// What the box sends (`LocalMediaParameters`): RFC 8839 §5.4 exactly.
     static let iceUfragLengths = 4...256
     static let icePwdLengths = 22...256
 
@@ -45,11 +53,11 @@ struct SDPAttributeScan {
         case "ice-lite":
             iceLite = true
         case "ice-ufrag":
-            let ufrag = try Self.iceCredential(value, name: name, lengths: Self.iceUfragLengths, line: line)
+            let ufrag = try Self.iceCredential(value, name: name, line: line)
             try Self.once(iceUfrag, name: name, line: line)
             iceUfrag = ufrag
         case "ice-pwd":
-            let pwd = try Self.iceCredential(value, name: name, lengths: Self.icePwdLengths, line: line)
+            let pwd = try Self.iceCredential(value, name: name, line: line)
             try Self.once(icePwd, name: name, line: line)
             icePwd = pwd
         case "fingerprint":
@@ -72,7 +80,13 @@ struct SDPAttributeScan {
         case "fmtp":
             formatParameters.append(try SDPFormatParameters.parse(try Self.required(value, name: name, line: line), line: line))
         case "candidate":
-            candidates.append(try SDPCandidate.parse(try Self.required(value, name: name, line: line), line: line))
+            // RFC 8839 §5.1: a candidate the agent cannot use (an unknown transport or type, an
+            // odd extension) is ignored, not a reason to refuse the offer; the rest still connect.
+            if let candidate = try? SDPCandidate.parse(try Self.required(value, name: name, line: line), line: line) {
+                candidates.append(candidate)
+            } else {
+                skippedCandidateLines.append(line)
+            }
         case "end-of-candidates":
             endOfCandidates = true
         case "ssrc":
@@ -97,10 +111,11 @@ struct SDPAttributeScan {
         }
     }
 
-    private static func iceCredential(_ value: Substring?, name: Substring, lengths: ClosedRange<Int>, line: Int) throws(SDPError) -> String {
+    private static func iceCredential(_ value: Substring?, name: Substring, line: Int) throws(SDPError) -> String {
         let text = try required(value, name: name, line: line)
-        guard lengths.contains(text.utf8.count), SDPText.isICEChars(text) else {
-            throw SDPError(.badAttribute, line: line, "expected a=\(name): with \(lengths.lowerBound) to \(lengths.upperBound) ice-chars, found \(SDPText.quoted(text))")
+        let lengths = remoteCredentialLengths
+        guard lengths.contains(text.utf8.count), SDPText.isPrintableASCII(text) else {
+            throw SDPError(.badAttribute, line: line, "expected a=\(name): with \(lengths.lowerBound) to \(lengths.upperBound) printable characters and no spaces, found \(SDPText.quoted(text))")
         }
         return String(text)
     }

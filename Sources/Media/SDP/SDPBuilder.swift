@@ -9,8 +9,8 @@ public enum SDPBuilder {
     static let opusFormatParameters = "minptime=10;useinbandfec=1"
     /// RFC 7587 §7: Opus is always written opus/48000/2, whatever the channel count sent.
     static let opusEncoding = "opus/48000/2"
-    /// RFC 4733 §7.1.1; Meta handles only the 8000 Hz clock (spec §6.1).
-    static let telephoneEventEncoding = "telephone-event/8000"
+    /// RFC 4733 §7.1.1; Meta handles the 8000 Hz clock (spec §6.1), which our offer names. An
+    /// answer names the rate the offer gave (8000 first, else 48000).
     static let telephoneEventClockRate: UInt32 = 8_000
     /// RFC 8866 §6.4: we send and prefer 20 ms Opus frames, as Meta's own offers ask.
     static let packetTime = 20
@@ -56,7 +56,7 @@ public enum SDPBuilder {
         var text = sessionHeader(local: local, iceLite: iceLite, bundle: audio.mid)
         for section in offer.mediaSections {
             if section == audio {
-                let telephoneEvent = audio.telephoneEventPayloadType(clockRate: telephoneEventClockRate)
+                let telephoneEvent = audio.telephoneEvent
                 text += audioSection(local: local, mid: audio.mid, opus: opus, telephoneEvent: telephoneEvent, setup: setup, direction: audio.direction.answered)
             } else {
                 text += rejectedSection(section)
@@ -72,7 +72,8 @@ public enum SDPBuilder {
             throw SDPError(.badLocalParameters, line: 0, "expected a mid that is an RFC 8866 token, found \(SDPText.quoted(mid))")
         }
         return sessionHeader(local: local, iceLite: iceLite, bundle: mid)
-            + audioSection(local: local, mid: mid, opus: offeredOpusPayloadType, telephoneEvent: offeredTelephoneEventPayloadType, setup: .actpass, direction: .sendrecv)
+            + audioSection(local: local, mid: mid, opus: offeredOpusPayloadType,
+                           telephoneEvent: (offeredTelephoneEventPayloadType, telephoneEventClockRate), setup: .actpass, direction: .sendrecv)
     }
 
     private static func sessionHeader(local: LocalMediaParameters, iceLite: Bool, bundle mid: String?) -> String {
@@ -85,8 +86,9 @@ public enum SDPBuilder {
         return text
     }
 
-    private static func audioSection(local: LocalMediaParameters, mid: String?, opus: UInt8, telephoneEvent: UInt8?, setup: SDPSetupRole, direction: SDPDirection) -> String {
-        let formats = [opus] + (telephoneEvent.map { [$0] } ?? [])
+    private static func audioSection(local: LocalMediaParameters, mid: String?, opus: UInt8, telephoneEvent: (payloadType: UInt8, clockRate: UInt32)?,
+                                     setup: SDPSetupRole, direction: SDPDirection) -> String {
+        let formats = [opus] + (telephoneEvent.map { [$0.payloadType] } ?? [])
         let (port, connection) = defaultCandidate(local.candidates)
         var text = "m=audio \(port) \(SDPMediaSection.webRTCProtocol) \(formats.map(String.init).joined(separator: " "))\r\n"
         text += "c=\(connection)\r\n"
@@ -99,7 +101,7 @@ public enum SDPBuilder {
         text += "a=rtcp-mux\r\n"
         text += "a=rtpmap:\(opus) \(opusEncoding)\r\n"
         text += "a=fmtp:\(opus) \(opusFormatParameters)\r\n"
-        if let telephoneEvent { text += "a=rtpmap:\(telephoneEvent) \(telephoneEventEncoding)\r\n" }
+        if let telephoneEvent { text += "a=rtpmap:\(telephoneEvent.payloadType) telephone-event/\(telephoneEvent.clockRate)\r\n" }
         text += "a=ptime:\(packetTime)\r\n"
         for candidate in local.candidates { text += "a=candidate:\(candidate.attributeValue)\r\n" }
         text += "a=end-of-candidates\r\n"

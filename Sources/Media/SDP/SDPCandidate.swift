@@ -94,8 +94,10 @@ public struct SDPCandidate: Equatable, Sendable {
             throw SDPError(.badCandidate, line: line, "expected <foundation> <component> <transport> <priority> <address> <port> typ <type>, found \(fields.count) fields")
         }
         let foundation = fields[0]
-        guard foundation.utf8.count <= maxFoundationLength, !foundation.isEmpty, SDPText.isICEChars(foundation) else {
-            throw SDPError(.badCandidate, line: line, "expected a foundation of 1 to 32 ice-chars, found \(SDPText.quoted(foundation))")
+        // Foundations are compared, never interpreted, so any visible ASCII is taken (the same
+        // leniency as for ICE credentials, whose base64 Meta pads with `=`).
+        guard foundation.utf8.count <= maxFoundationLength, SDPText.isPrintableASCII(foundation) else {
+            throw SDPError(.badCandidate, line: line, "expected a foundation of 1 to 32 visible characters, found \(SDPText.quoted(foundation))")
         }
         guard fields[1].utf8.count <= 3, let component = SDPText.number(fields[1], as: UInt16.self), componentRange.contains(component) else {
             throw SDPError(.badCandidate, line: line, "expected a component id of 1 to 256, found \(SDPText.quoted(fields[1]))")

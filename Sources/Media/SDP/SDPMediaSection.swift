@@ -26,6 +26,8 @@ public struct SDPMediaSection: Equatable, Sendable {
     public let rtpmaps: [SDPRTPMap]
     public let formatParameters: [SDPFormatParameters]
     public let candidates: [SDPCandidate]
+    /// Lines of `a=candidate` attributes that could not be read, skipped (RFC 8839 §5.1).
+    public let skippedCandidateLines: [Int]
     public let endOfCandidates: Bool
     public let ssrcAttributes: [SDPSourceAttribute]
     /// Session-level extmaps first (RFC 8285 §5 lets them apply to every section), then this section's.
@@ -54,10 +56,22 @@ public struct SDPMediaSection: Equatable, Sendable {
     public var opusPayloadType: UInt8? { payloadType(named: "opus", clockRate: 48_000) }
 
     /// The first payload type on the `m=` line mapped to telephone-event at this clock rate
-    /// (RFC 4733 §7.1.1); Meta only handles 8000 (spec §6.1).
-    public func telephoneEventPayloadType(clockRate: UInt32 = 8_000) -> UInt8? {
+    /// (RFC 4733 §7.1.1).
+    public func telephoneEventPayloadType(clockRate: UInt32) -> UInt8? {
         payloadType(named: "telephone-event", clockRate: clockRate)
     }
+
+    /// The telephone-event the box takes from this section: 8000 Hz first (Meta's, spec §6.1),
+    /// else 48000 Hz (spec §11.7: either may be offered), found by `a=rtpmap`, never by number.
+    public var telephoneEvent: (payloadType: UInt8, clockRate: UInt32)? {
+        for rate in Self.telephoneEventClockRates {
+            if let payloadType = telephoneEventPayloadType(clockRate: rate) { return (payloadType, rate) }
+        }
+        return nil
+    }
+
+    /// In order of preference.
+    static let telephoneEventClockRates: [UInt32] = [8_000, 48_000]
 
     public var preferredFingerprint: SDPFingerprint? { SDPFingerprint.preferred(among: fingerprints) }
 
@@ -115,6 +129,7 @@ public struct SDPMediaSection: Equatable, Sendable {
         rtpmaps = scan.rtpmaps
         formatParameters = scan.formatParameters
         candidates = scan.candidates
+        skippedCandidateLines = scan.skippedCandidateLines
         endOfCandidates = scan.endOfCandidates || session.endOfCandidates
         ssrcAttributes = scan.ssrcAttributes
         extmaps = session.extmaps + scan.extmaps

@@ -80,6 +80,11 @@ enum SDPText {
         text.utf8.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "/") }
     }
 
+    /// Visible ASCII (`!`…`~`), at least one: what a peer's ICE credentials may hold.
+    static func isPrintableASCII<S: StringProtocol>(_ text: S) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
+    }
+
     /// RFC 8866 §9 `non-ws-string`: VCHAR or bytes 0x80–0xFF, at least one.
     static func isNonWhitespace<S: StringProtocol>(_ text: S) -> Bool {
         !text.isEmpty && text.utf8.allSatisfy { $0 > 0x20 && $0 != 0x7F }

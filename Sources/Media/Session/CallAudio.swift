@@ -43,10 +43,12 @@ public final class CallAudio: @unchecked Sendable {
     /// Percentiles are summed up once a second: a scan of the buckets per frame is waste.
     static let latencyPublishFrames = 50
 
-    init(opusPayloadType: UInt8, telephoneEventPayloadType: UInt8?, ssrc: UInt32,
-         wakeNetwork: EventLoop.Waker) throws(OpusError) {
-        dtmf = telephoneEventPayloadType.map { DtmfSender(payloadType: $0) }
-        encoder = try OpusEncoder()
+    /// `telephoneEvent` is the negotiated payload type and clock rate; `opus` what the far
+    /// end's SDP asked of our Opus.
+    init(opusPayloadType: UInt8, telephoneEvent: (payloadType: UInt8, clockRate: UInt32)?, opus: OpusSendParameters,
+         ssrc: UInt32, wakeNetwork: EventLoop.Waker) throws(OpusError) {
+        dtmf = telephoneEvent.map { DtmfSender(payloadType: $0.payloadType, clockRate: $0.clockRate) }
+        encoder = try OpusEncoder(for: opus)
         jitterBuffer = try JitterBuffer(payloadType: opusPayloadType)
         sender = RtpStreamSender(payloadType: opusPayloadType, ssrc: ssrc)
         payload = .allocate(byteCount: Self.maximumPayloadBytes, alignment: 8)

@@ -61,10 +61,13 @@ final class MediaSession: @unchecked Sendable {
         let remoteAudio = remote?.audioSection
         let opus = remoteAudio?.opusPayloadType ?? SDPBuilder.offeredOpusPayloadType
         do {
-            // Answering, the far end's telephone-event PT; offering, ours, which the answer echoes.
-            let telephoneEvent = remoteAudio.map { $0.telephoneEventPayloadType() } ?? SDPBuilder.offeredTelephoneEventPayloadType
-            audio = try CallAudio(opusPayloadType: opus, telephoneEventPayloadType: telephoneEvent, ssrc: ssrc,
-                                  wakeNetwork: wakeNetwork)
+            // Answering, the far end's telephone-event and Opus wishes; offering, ours, which the
+            // answer echoes.
+            let telephoneEvent = remoteAudio.map { $0.telephoneEvent }
+                ?? (SDPBuilder.offeredTelephoneEventPayloadType, SDPBuilder.telephoneEventClockRate)
+            audio = try CallAudio(opusPayloadType: opus, telephoneEvent: telephoneEvent,
+                                  opus: remoteAudio.map(OpusSendParameters.init(section:)) ?? OpusSendParameters(),
+                                  ssrc: ssrc, wakeNetwork: wakeNetwork)
         } catch {
             throw .badRemoteDescription("Opus: \(error)")
         }
@@ -119,7 +122,7 @@ final class MediaSession: @unchecked Sendable {
               let algorithm = DtlsFingerprintAlgorithm(sdpName: offered.algorithm) else {
             throw .badRemoteDescription("no usable DTLS fingerprint")
         }
-        remotePayloadTypes = (opus, section.telephoneEventPayloadType())
+        remotePayloadTypes = (opus, section.telephoneEvent?.payloadType)
         let setup = section.setup ?? remote.setup
         // Answering we said active (client); offering actpass, the answer decides (RFC 5763 §5).
         let role: DtlsRole = side == .answerer ? .client : (setup == .passive ? .client : .server)

@@ -47,9 +47,20 @@ import Testing
         #expect(credentials.pwd.utf8.count >= IceCredentials.minPwdLength)
         #expect(try IceCredentials(ufrag: credentials.ufrag, pwd: credentials.pwd) == credentials)
         #expect(IceCredentials.random() != credentials)
-        #expect(throws: IceError.self) { try IceCredentials(ufrag: "abc", pwd: credentials.pwd) }
-        #expect(throws: IceError.self) { try IceCredentials(ufrag: "abcd", pwd: "short") }
-        #expect(throws: IceError.self) { try IceCredentials(ufrag: "ab:d", pwd: credentials.pwd) }
+        let iceChars = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        #expect((credentials.ufrag + credentials.pwd).utf8.allSatisfy(iceChars.contains))
+    }
+
+    /// A peer's credentials are taken as its SDP gives them: Meta's pwd is padded base64
+    /// (spec §11.7); only space, control and non-ASCII bytes and empty or over-long values are refused.
+    @Test func remoteCredentialsAcceptWhatMetaSends() throws {
+        let meta = try IceCredentials(ufrag: "MkBWnyZXw+wMTKqA", pwd: "+219v9nKr3xSQIn8s+Fy8g==")
+        #expect(meta.pwd == "+219v9nKr3xSQIn8s+Fy8g==")
+        #expect(try IceCredentials(ufrag: "abc", pwd: "short").ufrag == "abc")
+        #expect(throws: IceError.self) { try IceCredentials(ufrag: "", pwd: "F6/jjqL0/8/Dzluc0IoZEQ==") }
+        #expect(throws: IceError.self) { try IceCredentials(ufrag: "ab d", pwd: "F6/jjqL0/8/Dzluc0IoZEQ==") }
+        #expect(throws: IceError.self) { try IceCredentials(ufrag: "abcd", pwd: String(repeating: "p", count: 257)) }
+        #expect(throws: IceError.self) { try IceCredentials(ufrag: "abcé", pwd: "F6/jjqL0/8/Dzluc0IoZEQ==") }
     }
 
     @Test func gathererListsLoopbackOnlyWhenAsked() throws {

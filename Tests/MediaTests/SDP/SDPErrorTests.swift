@@ -42,17 +42,6 @@ import Media
         Case(label: "m= with payload type 128", text: head + "m=audio 9 UDP/TLS/RTP/SAVPF 128\r\n", kind: .badMediaLine, line: 5),
         Case(label: "m= with a named RTP format", text: head + "m=audio 9 UDP/TLS/RTP/SAVPF opus\r\n", kind: .badMediaLine, line: 5),
         Case(label: "m= with port count 0", text: head + "m=audio 9/0 UDP/TLS/RTP/SAVPF 111\r\n", kind: .badMediaLine, line: 5),
-        Case(label: "candidate without typ", text: inMedia("a=candidate:1 1 udp 2130706431 10.0.0.1 5000 host"), kind: .badCandidate, line: 6),
-        Case(label: "candidate with transport sctp", text: inMedia("a=candidate:1 1 sctp 2130706431 10.0.0.1 5000 typ host"), kind: .badCandidate, line: 6),
-        Case(label: "candidate with component 0", text: inMedia("a=candidate:1 0 udp 2130706431 10.0.0.1 5000 typ host"), kind: .badCandidate, line: 6),
-        Case(label: "candidate with priority beyond 32 bits", text: inMedia("a=candidate:1 1 udp 4294967296 10.0.0.1 5000 typ host"), kind: .badCandidate, line: 6),
-        Case(label: "candidate with address 999.1.1.1", text: inMedia("a=candidate:1 1 udp 2130706431 999.1.1.1 5000 typ host"), kind: .badCandidate, line: 6),
-        Case(label: "candidate with port 65536", text: inMedia("a=candidate:1 1 udp 2130706431 10.0.0.1 65536 typ host"), kind: .badCandidate, line: 6),
-        Case(label: "candidate with type relayed", text: inMedia("a=candidate:1 1 udp 2130706431 10.0.0.1 5000 typ relayed"), kind: .badCandidate, line: 6),
-        Case(label: "candidate with a dangling extension", text: inMedia("a=candidate:1 1 udp 2130706431 10.0.0.1 5000 typ host generation"), kind: .badCandidate, line: 6),
-        Case(label: "candidate with a bad foundation", text: inMedia("a=candidate:a_b 1 udp 2130706431 10.0.0.1 5000 typ host"), kind: .badCandidate, line: 6),
-        Case(label: "candidate with tcptype unknown", text: inMedia("a=candidate:1 1 tcp 2130706431 10.0.0.1 9 typ host tcptype both"), kind: .badCandidate, line: 6),
-        Case(label: "candidate with a bad raddr", text: inMedia("a=candidate:1 1 udp 1 10.0.0.1 5000 typ srflx raddr nowhere_ rport 1"), kind: .badCandidate, line: 6),
         Case(label: "fingerprint with bad hex", text: inMedia("a=fingerprint:sha-256 " + Array(repeating: "ZZ", count: 32).joined(separator: ":")), kind: .badFingerprint, line: 6),
         Case(label: "fingerprint without colons", text: inMedia("a=fingerprint:sha-256 " + Array(repeating: "AB", count: 32).joined()), kind: .badFingerprint, line: 6),
         Case(label: "fingerprint of 31 bytes", text: inMedia("a=fingerprint:sha-256 " + Array(repeating: "AB", count: 31).joined(separator: ":")), kind: .badFingerprint, line: 6),
@@ -63,9 +52,9 @@ import Media
         Case(label: "mid twice", text: inMedia("a=mid:0\r\na=mid:1"), kind: .conflictingAttribute, line: 7),
         Case(label: "empty mid", text: inMedia("a=mid:"), kind: .badAttribute, line: 6),
         Case(label: "two directions", text: inMedia("a=sendrecv\r\na=recvonly"), kind: .conflictingAttribute, line: 7),
-        Case(label: "ice-ufrag of 3 chars", text: inMedia("a=ice-ufrag:abc"), kind: .badAttribute, line: 6),
-        Case(label: "ice-pwd of 21 chars", text: inMedia("a=ice-pwd:" + String(repeating: "p", count: 21)), kind: .badAttribute, line: 6),
-        Case(label: "ice-ufrag with a colon", text: inMedia("a=ice-ufrag:ab:cd"), kind: .badAttribute, line: 6),
+        Case(label: "ice-ufrag with a space", text: inMedia("a=ice-ufrag:ab cd"), kind: .badAttribute, line: 6),
+        Case(label: "ice-pwd of 257 chars", text: inMedia("a=ice-pwd:" + String(repeating: "p", count: 257)), kind: .badAttribute, line: 6),
+        Case(label: "ice-ufrag with a non-ASCII letter", text: inMedia("a=ice-ufrag:abcé"), kind: .badAttribute, line: 6),
         Case(label: "session ice-ufrag twice", text: head + "a=ice-ufrag:abcd\r\na=ice-ufrag:efgh\r\n", kind: .conflictingAttribute, line: 6),
         Case(label: "rtpmap with payload type 200", text: inMedia("a=rtpmap:200 opus/48000/2"), kind: .badAttribute, line: 6),
         Case(label: "rtpmap without clock rate", text: inMedia("a=rtpmap:111 opus"), kind: .badAttribute, line: 6),
@@ -85,6 +74,55 @@ import Media
         let error = #expect(throws: SDPError.self) { try SessionDescription.parse(item.text) }
         #expect(error?.kind == item.kind)
         #expect(error?.line == item.line)
+    }
+
+    struct BadCandidate: CustomTestStringConvertible, Sendable {
+        let label: String
+        let text: String
+        var testDescription: String { label }
+    }
+
+    /// RFC 8839 §5.1: a candidate the box cannot read is skipped, not a reason to refuse the
+    /// offer; its line is kept for the log, and the candidate parser itself still refuses it.
+    static let badCandidates: [BadCandidate] = [
+        BadCandidate(label: "candidate without typ", text: inMedia("a=candidate:1 1 udp 2130706431 10.0.0.1 5000 host")),
+        BadCandidate(label: "candidate with transport sctp", text: inMedia("a=candidate:1 1 sctp 2130706431 10.0.0.1 5000 typ host")),
+        BadCandidate(label: "candidate with component 0", text: inMedia("a=candidate:1 0 udp 2130706431 10.0.0.1 5000 typ host")),
+        BadCandidate(label: "candidate with priority beyond 32 bits", text: inMedia("a=candidate:1 1 udp 4294967296 10.0.0.1 5000 typ host")),
+        BadCandidate(label: "candidate with address 999.1.1.1", text: inMedia("a=candidate:1 1 udp 2130706431 999.1.1.1 5000 typ host")),
+        BadCandidate(label: "candidate with port 65536", text: inMedia("a=candidate:1 1 udp 2130706431 10.0.0.1 65536 typ host")),
+        BadCandidate(label: "candidate with type relayed", text: inMedia("a=candidate:1 1 udp 2130706431 10.0.0.1 5000 typ relayed")),
+        BadCandidate(label: "candidate with a dangling extension", text: inMedia("a=candidate:1 1 udp 2130706431 10.0.0.1 5000 typ host generation")),
+        BadCandidate(label: "candidate with tcptype unknown", text: inMedia("a=candidate:1 1 tcp 2130706431 10.0.0.1 9 typ host tcptype both")),
+        BadCandidate(label: "candidate with a bad raddr", text: inMedia("a=candidate:1 1 udp 1 10.0.0.1 5000 typ srflx raddr nowhere_ rport 1")),
+    ]
+
+    @Test(arguments: badCandidates)
+    func unreadableCandidatesAreSkippedWithTheirLine(_ item: BadCandidate) throws {
+        let audio = try #require(try SessionDescription.parse(item.text).audioSection)
+        #expect(audio.candidates.isEmpty)
+        #expect(audio.skippedCandidateLines == [6])
+        let value = try #require(audio.attributes.first { $0.name == "candidate" }?.value)
+        let error = #expect(throws: SDPError.self) { try SDPCandidate.parse(Substring(value), line: 6) }
+        #expect(error?.kind == .badCandidate)
+    }
+
+    /// Real Meta credentials and foundations outside RFC 8839's ice-char, and lengths below its
+    /// floors, are what peers send: accepted (spec §11.7).
+    @Test(arguments: [
+        ("a=ice-pwd:+219v9nKr3xSQIn8s+Fy8g==", "ice-pwd"), ("a=ice-pwd:F6/jjqL0/8/Dzluc0IoZEQ==", "ice-pwd"),
+        ("a=ice-ufrag:6k2qP1R6kBfI/2", "ice-ufrag"), ("a=ice-ufrag:abc", "ice-ufrag"), ("a=ice-ufrag:ab:cd", "ice-ufrag"),
+        ("a=ice-pwd:" + String(repeating: "p", count: 21), "ice-pwd"),
+    ])
+    func iceCredentialsAreTakenAsTheyCome(line: String, name: String) throws {
+        let audio = try #require(try SessionDescription.parse(Self.inMedia(line)).audioSection)
+        let value = String(line.dropFirst(name.count + 3))
+        #expect((name == "ice-pwd" ? audio.icePwd : audio.iceUfrag) == value)
+    }
+
+    @Test func aFoundationOutsideIceCharsIsKept() throws {
+        let audio = try #require(try SessionDescription.parse(Self.inMedia("a=candidate:a_b 1 udp 2130706431 10.0.0.1 5000 typ host")).audioSection)
+        #expect(audio.candidates.map(\.foundation) == ["a_b"])
     }
 
     @Test func errorSaysWhatWasExpected() {
