@@ -15,6 +15,8 @@ struct SDPAttributeScan {
     var rtpmaps: [SDPRTPMap] = []
     var formatParameters: [SDPFormatParameters] = []
     var candidates: [SDPCandidate] = []
+    /// Lines of `a=fingerprint` attributes that could not be read and were skipped.
+    var skippedFingerprintLines: [Int] = []
     /// Lines of `a=candidate` attributes that could not be read and were skipped.
     var skippedCandidateLines: [Int] = []
     var endOfCandidates = false
@@ -61,7 +63,14 @@ struct SDPAttributeScan {
             try Self.once(icePwd, name: name, line: line)
             icePwd = pwd
         case "fingerprint":
-            fingerprints.append(try SDPFingerprint.parse(try Self.required(value, name: name, line: line), line: line))
+            // RFC 8122 §5: fingerprints with hashes one does not know are ignored; an unreadable
+            // one (Meta's docs mask theirs with `*`) is too. A description left with none is
+            // refused where a fingerprint is needed, naming that.
+            if let fingerprint = try? SDPFingerprint.parse(try Self.required(value, name: name, line: line), line: line) {
+                fingerprints.append(fingerprint)
+            } else {
+                skippedFingerprintLines.append(line)
+            }
         case "setup":
             let role = try SDPSetupRole.parse(try Self.required(value, name: name, line: line), line: line)
             try Self.once(setup, name: name, line: line)

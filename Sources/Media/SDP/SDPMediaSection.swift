@@ -28,6 +28,8 @@ public struct SDPMediaSection: Equatable, Sendable {
     public let candidates: [SDPCandidate]
     /// Lines of `a=candidate` attributes that could not be read, skipped (RFC 8839 §5.1).
     public let skippedCandidateLines: [Int]
+    /// Lines of `a=fingerprint` attributes that could not be read, skipped (RFC 8122 §5).
+    public let skippedFingerprintLines: [Int]
     public let endOfCandidates: Bool
     public let ssrcAttributes: [SDPSourceAttribute]
     /// Session-level extmaps first (RFC 8285 §5 lets them apply to every section), then this section's.
@@ -130,6 +132,7 @@ public struct SDPMediaSection: Equatable, Sendable {
         formatParameters = scan.formatParameters
         candidates = scan.candidates
         skippedCandidateLines = scan.skippedCandidateLines
+        skippedFingerprintLines = scan.skippedFingerprintLines
         endOfCandidates = scan.endOfCandidates || session.endOfCandidates
         ssrcAttributes = scan.ssrcAttributes
         extmaps = session.extmaps + scan.extmaps

@@ -10,7 +10,7 @@ public final class MediaEngine {
         // @unchecked: a session is built on the main loop and not touched there again
         // once sent; from then on only the media thread uses it.
         case start(MediaSession)
-        case remoteDescription(MediaCallID, SessionDescription)
+        case remoteDescription(MediaCallID, RemoteMedia)
         case enableSending(MediaCallID)
         case close(MediaCallID)
         case stop
@@ -88,14 +88,17 @@ public final class MediaEngine {
         try start(side: .offerer, remote: nil, iceMode: iceMode)
     }
 
-    /// The far end's answer to our offer (Meta's, from the connect webhook).
+    /// The far end's answer to our offer (Meta's, from the connect webhook); an answer the
+    /// media cannot use is refused here, with its reason.
     public func apply(answer text: String, to call: MediaCallID) throws(MediaSetupError) {
         guard calls[call] != nil else { throw .unknownCall(call) }
+        let description: SessionDescription
         do {
-            state.commands?.send(.remoteDescription(call, try SessionDescription.parse(text)))
+            description = try SessionDescription.parse(text)
         } catch {
             throw .badRemoteDescription("\(error)")
         }
+        state.commands?.send(.remoteDescription(call, try RemoteMedia(description)))
     }
 
     /// From now on audio goes to the far end (after `accept` returned 200, spec §3.1).

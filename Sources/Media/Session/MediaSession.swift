@@ -94,7 +94,7 @@ final class MediaSession: @unchecked Sendable {
         reports = RtcpScheduler(startMilliseconds: MonotonicClock.milliseconds())
         buffer = .allocate(byteCount: Self.datagramBytes, alignment: 8)
         if let remote {
-            try apply(remote, now: MonotonicClock.milliseconds())
+            try apply(try RemoteMedia(remote), now: MonotonicClock.milliseconds())
         }
     }
 
@@ -112,28 +112,17 @@ final class MediaSession: @unchecked Sendable {
 
     /// The far end's offer (answerer) or answer (offerer): ICE credentials and candidates,
     /// the DTLS fingerprint and role, the payload types.
-    func apply(_ remote: SessionDescription, now: Int64) throws(MediaSetupError) {
-        guard let section = remote.audioSection else { throw .badRemoteDescription("no audio section") }
-        guard let ufrag = section.iceUfrag ?? remote.iceUfrag, let pwd = section.icePwd ?? remote.icePwd else {
-            throw .badRemoteDescription("no ICE credentials")
-        }
-        guard let opus = section.opusPayloadType else { throw .badRemoteDescription("no Opus payload type") }
-        guard let offered = section.preferredFingerprint ?? SDPFingerprint.preferred(among: remote.fingerprints),
-              let algorithm = DtlsFingerprintAlgorithm(sdpName: offered.algorithm) else {
-            throw .badRemoteDescription("no usable DTLS fingerprint")
-        }
-        remotePayloadTypes = (opus, section.telephoneEvent?.payloadType)
-        let setup = section.setup ?? remote.setup
+    func apply(_ remote: RemoteMedia, now: Int64) throws(MediaSetupError) {
+        remotePayloadTypes = (remote.opusPayloadType, remote.telephoneEventPayloadType)
         // Answering we said active (client); offering actpass, the answer decides (RFC 5763 §5).
-        let role: DtlsRole = side == .answerer ? .client : (setup == .passive ? .client : .server)
+        let role: DtlsRole = side == .answerer ? .client : (remote.setup == .passive ? .client : .server)
         do {
-            dtls = try DtlsTransport(role: role, certificate: certificate,
-                                     remoteFingerprint: DtlsFingerprint(algorithm: algorithm, bytes: offered.bytes))
-            try ice.addRemoteCredentials(ufrag: ufrag, pwd: pwd, now: now)
+            dtls = try DtlsTransport(role: role, certificate: certificate, remoteFingerprint: remote.fingerprint)
+            try ice.addRemoteCredentials(ufrag: remote.ufrag, pwd: remote.pwd, now: now)
         } catch {
             throw .badRemoteDescription("\(error)")
         }
-        for candidate in section.candidates where candidate.transport == .udp && candidate.component == 1 {
+        for candidate in remote.candidates where candidate.transport == .udp && candidate.component == 1 {
             guard let address = SocketAddress(ipText: candidate.address, port: candidate.port),
                   sockets.contains(where: { $0.local.isIPv4 == address.isIPv4 }) else { continue }
             let type = IceCandidateType(rawValue: candidate.type.rawValue) ?? .host
@@ -141,7 +130,7 @@ final class MediaSession: @unchecked Sendable {
                                                      address: address, type: type))
         }
         log.info("remote description applied", ["call": "\(id)", "dtls": role == .client ? "client" : "server",
-                                                "candidates": "\(section.candidates.count)"])
+                                                "candidates": "\(remote.candidates.count)"])
     }
 
     /// Meta's rule (spec §3.1, §6.2): nothing toward the far end before `accept` succeeded.

@@ -60,6 +60,33 @@ enum AudioSignal {
 }
 
 @Suite struct OpusTests {
+    /// Real Meta offers ask `maxplaybackrate=16000` (spec §11.7): the encoder then codes no
+    /// wider than wideband, so a 12 kHz tone is gone while a 1 kHz one stays; at full band
+    /// both pass. `maxaveragebitrate=20000` caps the rate.
+    @Test func theFarEndsPlaybackRateAndBitrateBoundTheEncoder() throws {
+        let asked = OpusSendParameters(maxPlaybackRate: 16_000, maxAverageBitrate: 20_000)
+        let narrow = try OpusEncoder(for: asked)
+        #expect(narrow.bitrate == 20_000)
+        #expect(narrow.maxBandwidth == OpusEncoder.bandwidth(forPlaybackRate: 16_000))
+        let full = try OpusEncoder(bitrate: 64_000)
+        let low = AudioSignal.tone(frequency: 1_000, amplitude: 6_000, frames: 50)
+        let high = AudioSignal.tone(frequency: 12_000, amplitude: 6_000, frames: 50)
+        let input = zip(low, high).map { Int16(clamping: Int($0.0) + Int($0.1)) }
+        func heard(through encoder: OpusEncoder) throws -> ArraySlice<Int16> {
+            let decoder = try OpusDecoder()
+            var output: [Int16] = []
+            for packet in try AudioSignal.encode(input, with: encoder) {
+                try packet.withUnsafeBytes { try decoder.decode($0) }
+                output += decoder.frame
+            }
+            return output[(10 * 960)...]
+        }
+        let wideband = try heard(through: narrow)
+        let fullband = try heard(through: full)
+        #expect(AudioSignal.goertzel(wideband, frequency: 12_000) < AudioSignal.goertzel(fullband, frequency: 12_000) / 100)
+        #expect(AudioSignal.goertzel(wideband, frequency: 1_000) > AudioSignal.goertzel(fullband, frequency: 1_000) / 4)
+    }
+
     @Test func toneSurvivesEncodeAndDecodeAtItsFrequencyAndLevel() throws {
         let encoder = try OpusEncoder()
         let decoder = try OpusDecoder()

@@ -74,6 +74,25 @@ import Testing
         #expect(!sender.isSending && afterEnd == nil)
     }
 
+    /// An offer with `telephone-event/48000` only (spec §11.7) gets durations in 48 kHz
+    /// units: 960 per 20 ms, and at most 0xFFFF of them (68 frames) however long the press.
+    @Test func durationsCountTheNegotiatedClock() throws {
+        var sender = DtmfSender(payloadType: 110, clockRate: 48_000)
+        #expect(sender.unitsPerFrame == 960)
+        let digit = try #require(DtmfDigit("5"))
+        let started = sender.start(digit, startTimestamp: 0, milliseconds: 60)
+        #expect(started)
+        var durations: [UInt16] = []
+        while let packet = sender.nextPacket() { durations.append(packet.event.duration) }
+        #expect(durations == [960, 1_920, 2_880, 2_880, 2_880])
+        let long = sender.start(digit, startTimestamp: 0, milliseconds: DtmfSender.maxToneMilliseconds)
+        #expect(long)
+        var last: UInt16 = 0
+        while let packet = sender.nextPacket() { last = packet.event.duration }
+        #expect(last == 68 * 960)
+        #expect(DtmfSender(payloadType: 126, clockRate: 16_000).unitsPerFrame == 160)
+    }
+
     @Test func senderAndReceiverAgreeOverRtp() throws {
         var stream = RtpStreamSender(payloadType: 111, ssrc: 3, initialSequenceNumber: 10, initialTimestamp: 1_000)
         var dtmf = DtmfSender(payloadType: 126)
