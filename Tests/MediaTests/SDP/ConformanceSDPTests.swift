@@ -28,6 +28,22 @@ import Testing
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The sample with every candidate moved to loopback (port 9, discard), so the ICE agent
+    /// these tests start never aims a check at Meta's real addresses; nothing else changes.
+    static func onLoopback(_ sdp: String) -> String {
+        var lines: [Substring] = []
+        for line in sdp.split(separator: "\n", omittingEmptySubsequences: false) {
+            guard line.hasPrefix("a=candidate:") else { lines.append(line); continue }
+            var fields = line.split(separator: " ", omittingEmptySubsequences: false)
+            if fields.count > 5 {
+                fields[4] = fields[4].contains(":") ? "::1" : "127.0.0.1"
+                fields[5] = "9"
+            }
+            lines.append(Substring(fields.joined(separator: " ")))
+        }
+        return lines.joined(separator: "\n")
+    }
+
     static let expectations: [Expectation] = {
         guard let document = try? JSONParser.parse(Array(text("expected-sdp.json").utf8)) else { return [] }
         return (document.members ?? []).filter { !$0.name.hasPrefix("_") }.map {
@@ -64,7 +80,7 @@ import Testing
 
     @Test(arguments: expectations)
     func sampleTakesItsPath(_ item: Expectation) throws {
-        let text = Self.text(item.file)
+        let text = Self.onLoopback(Self.text(item.file))
         let parsed = try SessionDescription.parse(text)
         let audio = try #require(parsed.audioSection)
         // Payload types come from a=rtpmap, whatever their numbers (the SIP answer's are 107 and 101).
@@ -106,7 +122,7 @@ import Testing
     /// A browser's offer lists telephone-event at 48000 and 8000; the box takes 8000, Meta's
     /// rate. An offer with only 48000 gets 48000 back on the offer's number.
     @Test func telephoneEventAt48000AloneIsAnsweredAt48000() throws {
-        let offer = Self.text("meta-docs/sdp-bic-offer-meta-reference.sdp")
+        let offer = Self.onLoopback(Self.text("meta-docs/sdp-bic-offer-meta-reference.sdp"))
         #expect(try SessionDescription.parse(offer).audioSection?.telephoneEvent?.clockRate == 8_000)
         let only48k = offer.split(separator: "\r\n", omittingEmptySubsequences: false)
             .filter { !$0.hasPrefix("a=rtpmap:126 ") }.joined(separator: "\r\n")
@@ -121,7 +137,7 @@ import Testing
     /// Meta's Graph reference sends its connect SDP with LF line ends (spec §11.7).
     @Test func anLFOnlyOfferFromMetasGraphReferenceIsAnswered() throws {
         let request = try JSONParser.parse(Array(Self.text("meta-docs/graph-calls-connect-request-graph-reference-LF-sdp.json").utf8))
-        let sdp = try #require(request["session"]?["sdp"]?.string)
+        let sdp = Self.onLoopback(try #require(request["session"]?["sdp"]?.string))
         #expect(!sdp.contains("\r\n"))
         let box = try engine()
         defer { box.shutDown() }
