@@ -4,7 +4,7 @@ public enum CallAction: Hashable, Sendable {
     case journal(Transition)
     case graph(GraphRequest)
     /// POST `connect` with the offer the daemon holds for this handle (spec §3.2).
-    case graphConnect(CallHandle, to: PhoneNumber, from: PhoneNumber)
+    case graphConnect(CallHandle, to: WhatsAppUser, from: PhoneNumber)
     case ring(CallHandle)
     case stopRinging(CallHandle)
     /// Start sending and receiving audio: for the handset the box's own media, for a browser

@@ -61,12 +61,13 @@ public enum CallEvent: Hashable, Sendable {
 
 public struct IncomingConnect: Hashable, Sendable {
     public var id: CallId
-    public var from: PhoneNumber
+    /// The caller: a phone, a BSUID, or both (username users have no phone, spec §11.4).
+    public var from: WhatsAppUser
     public var to: PhoneNumber
     /// The webhook's `timestamp`; decides staleness (spec §1.3).
     public var timestamp: Instant
 
-    public init(id: CallId, from: PhoneNumber, to: PhoneNumber, timestamp: Instant) {
+    public init(id: CallId, from: WhatsAppUser, to: PhoneNumber, timestamp: Instant) {
         self.id = id
         self.from = from
         self.to = to
@@ -116,12 +117,13 @@ public struct Termination: Hashable, Sendable {
 }
 
 public struct Dial: Hashable, Sendable {
-    public var to: PhoneNumber
+    /// Graph's `to` when a phone is known, `recipient` when only a BSUID is (spec §11.4).
+    public var to: WhatsAppUser
     /// The business number placing the call.
     public var from: PhoneNumber
     public var by: Answerer
 
-    public init(to: PhoneNumber, from: PhoneNumber, by: Answerer) {
+    public init(to: WhatsAppUser, from: PhoneNumber, by: Answerer) {
         self.to = to
         self.from = from
         self.by = by

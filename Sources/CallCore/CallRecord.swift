@@ -20,7 +20,7 @@ public struct CallRecord: Hashable, Sendable {
     public var call: CallHandle
     public var id: CallId?
     public var direction: CallDirection
-    public var remote: PhoneNumber
+    public var remote: WhatsAppUser
     public var business: PhoneNumber
     public var offeredAt: Instant
     public var answeredAt: Instant?

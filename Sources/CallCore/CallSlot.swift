@@ -5,7 +5,7 @@ public struct CallSlot: Hashable, Sendable {
     /// Nil only while an outbound call is `dialing`.
     public internal(set) var id: CallId?
     public internal(set) var direction: CallDirection
-    public internal(set) var remote: PhoneNumber
+    public internal(set) var remote: WhatsAppUser
     public internal(set) var business: PhoneNumber
     public internal(set) var state: CallState
     /// When the box received the connect webhook or placed the dial.

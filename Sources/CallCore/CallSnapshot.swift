@@ -2,14 +2,14 @@
 public struct CallSnapshot: Hashable, Sendable {
     public var id: CallId?
     public var direction: CallDirection
-    public var remote: PhoneNumber
+    public var remote: WhatsAppUser
     public var business: PhoneNumber
     public var state: CallState.Name
     public var offeredAt: Instant
     public var answeredAt: Instant?
     public var answerer: Answerer?
 
-    public init(id: CallId?, direction: CallDirection, remote: PhoneNumber, business: PhoneNumber,
+    public init(id: CallId?, direction: CallDirection, remote: WhatsAppUser, business: PhoneNumber,
                 state: CallState.Name, offeredAt: Instant, answeredAt: Instant? = nil, answerer: Answerer? = nil) {
         self.id = id
         self.direction = direction

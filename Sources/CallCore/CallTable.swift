@@ -99,7 +99,7 @@ public struct CallTable: Sendable {
     /// Staff or the API place an outbound call; Graph `connect` goes out with the offer the
     /// daemon holds. Returns the handle the daemon uses until Graph returns the call id.
     @discardableResult
-    public mutating func dial(_ to: PhoneNumber, from: PhoneNumber, by: Answerer, at now: Instant, into actions: inout ActionBuffer) -> CallHandle? {
+    public mutating func dial(_ to: WhatsAppUser, from: PhoneNumber, by: Answerer, at now: Instant, into actions: inout ActionBuffer) -> CallHandle? {
         handle(.dial(Dial(to: to, from: from, by: by)), at: now, into: &actions)
     }
 
@@ -147,7 +147,7 @@ extension CallTable {
     }
 
     /// Puts a new call in a free slot; returns nil when every slot is busy.
-    mutating func occupy(id: CallId?, direction: CallDirection, remote: PhoneNumber, business: PhoneNumber,
+    mutating func occupy(id: CallId?, direction: CallDirection, remote: WhatsAppUser, business: PhoneNumber,
                          state: CallState, answerer: Answerer?, offeredAt: Instant) -> Int? {
         guard let index = slots.firstIndex(where: { $0 == nil }) else { return nil }
         slots[index] = CallSlot(

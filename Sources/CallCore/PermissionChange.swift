@@ -6,6 +6,9 @@ public enum PermissionChangeSource: String, Hashable, Sendable, CaseIterable {
     case request
     /// The user's `call_permission_reply` (spec §4.3).
     case userReply = "user_reply"
+    /// A `call_permission_reply` Meta sent on its own (`response_source: automatic`, spec §11.8):
+    /// a callback grant after the user called, or the revocation after 4 unanswered calls.
+    case metaAutomatic = "meta_automatic"
     /// Meta's `call_permissions` answer disagreed with the box (spec §4.4).
     case metaReconcile = "meta_reconcile"
     /// A call connected or went unanswered (spec §4.5).

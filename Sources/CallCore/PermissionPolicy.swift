@@ -59,18 +59,24 @@ public struct PermissionPolicy: Hashable, Sendable {
     // MARK: Replies
 
     /// The user's `call_permission_reply` (spec §4.3). A temporary grant lasts until Meta's
-    /// `expiration_timestamp`, or `temporary_validity` from now when it is missing.
+    /// `expiration_timestamp`, or `temporary_validity` from now when it is missing. `automatic`
+    /// marks Meta's own replies (spec §11.8): a reject then is Meta revoking the permission
+    /// after unanswered calls, not the user declining.
     public func recordReply(_ record: inout PermissionRecord, accepted: Bool, permanent: Bool,
-                            expiration: Instant?, now: Instant) -> PermissionChange {
+                            expiration: Instant?, automatic: Bool = false, now: Instant) -> PermissionChange {
+        let source: PermissionChangeSource = automatic ? .metaAutomatic : .userReply
         guard accepted else {
-            return change(&record, to: .rejected, reason: .declined, source: .userReply, now: now)
+            if automatic {
+                return change(&record, to: .revoked, reason: .revokedAfterUnansweredCalls, source: source, now: now)
+            }
+            return change(&record, to: .rejected, reason: .declined, source: source, now: now)
         }
         record.consecutiveUnanswered = 0
         if permanent {
-            return change(&record, to: .permanent, reason: .grantedPermanent, source: .userReply, now: now)
+            return change(&record, to: .permanent, reason: .grantedPermanent, source: source, now: now)
         }
         let expires = expiration ?? now + rules.temporaryValidity
-        return change(&record, to: .temporary(expires: expires), reason: .grantedTemporary, source: .userReply, now: now)
+        return change(&record, to: .temporary(expires: expires), reason: .grantedTemporary, source: source, now: now)
     }
 
     /// Turns a lapsed temporary permission, or a request ignored for 7 days (§4.5), into

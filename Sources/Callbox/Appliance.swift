@@ -102,7 +102,9 @@ public final class Appliance {
         // Without a phone_number_id (a number not registered yet) nothing can be sent, and
         // deliveries are not filtered by a number the box does not know.
         let sendingNumber = config.whatsapp.phoneNumberID != nil || sandbox != nil ? number : nil
-        inbox = InboxProcessor(journal: journal, calls: calls, phoneNumberID: sendingNumber?.phoneNumberID, loop: loop, metrics: metrics)
+        let business = PhoneNumber(config.whatsapp.businessNumber ?? SandboxGraph.defaultBusinessNumber)
+        inbox = InboxProcessor(journal: journal, calls: calls, phoneNumberID: sendingNumber?.phoneNumberID, businessNumber: business,
+                               loop: loop, metrics: metrics)
         agents = AgentAuthentication(journal: journal, agents: config.agents, secureCookie: config.http.tls != nil, loop: loop)
         try agents.syncAgents()
         messaging = WhatsAppMessaging(journal: journal, graph: graph, number: sendingNumber)
@@ -115,7 +117,6 @@ public final class Appliance {
         let agentNames = config.agents.map(\.name)
         callFeed = CallEventFeed(hub: events, calls: calls, journal: journal, loop: loop, agentNames: agentNames,
                                  ringTimeout: config.routing.ringTimeout)
-        let business = PhoneNumber(config.whatsapp.businessNumber ?? SandboxGraph.defaultBusinessNumber)
         callCommands = CallCommands(calls: calls, businessNumber: business)
         let callRoutes = CallsEndpoints(calls: calls, commands: callCommands, feed: callFeed, journal: journal, agentNames: agentNames)
         api = ApiRouter(authentication: agents) { [agents, messaging, events] endpoint in

@@ -69,13 +69,13 @@ final class CallCommands {
     }
 
     /// The box offers from the handset; the earpiece rings back.
-    func dialOnHandset(_ to: PhoneNumber) -> Placement {
+    func dialOnHandset(_ to: WhatsAppUser) -> Placement {
         guard let handset else { return .refused(ErrorBody.response(409, "no_handset", "this box has no handset ([box] board)")) }
         return placed(handset.dial(to), refusedAs: "handset_busy")
     }
 
     /// A call whose media is elsewhere: `sdp` is its offer.
-    func dial(_ to: PhoneNumber, by caller: Answerer, sdp: String) -> Placement {
+    func dial(_ to: WhatsAppUser, by caller: Answerer, sdp: String) -> Placement {
         guard let businessNumber else {
             return .refused(ErrorBody.response(409, "no_business_number", "[whatsapp] business_number is not set; calls cannot be placed"))
         }

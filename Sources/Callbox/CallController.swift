@@ -7,8 +7,8 @@ import WhatsApp
 /// numbers for the call record. Stored in the call's session row in the same transaction
 /// as the event's transitions.
 enum SessionChange {
-    case opened(direction: CallCore.CallDirection, remote: PhoneNumber, business: PhoneNumber, offeredAt: Instant,
-                offerSDP: String?, callerName: String?)
+    case opened(direction: CallCore.CallDirection, remote: WhatsAppUser, business: PhoneNumber, offeredAt: Instant,
+                offerSDP: String?, callerName: String?, username: String? = nil)
     case answered(by: Answerer, answerSDP: String?)
     case remoteAnswer(sdp: String)
 }
@@ -111,7 +111,7 @@ final class CallController {
         }
         if changed, let handle, let session, let key = keys[handle] {
             try store(session, key: key)
-            if case let .opened(_, _, _, _, _, name?) = session { callerNames[handle] = name }
+            if case let .opened(_, _, _, _, _, name?, _) = session { callerNames[handle] = name }
         }
         if result.refusal == nil, let handle, case let .remoteAnswer(sdp)? = session {
             pendingRemoteAnswers.append((handle, sdp))
@@ -167,7 +167,8 @@ final class CallController {
         guard let session = try journal.callSessions.session(callKey: key) else { throw RecoveryProblem.noSession }
         guard let state = CallState.Name(rawValue: latest.toState) else { throw RecoveryProblem.unknownState(latest.toState) }
         guard let direction = CallCore.CallDirection(rawValue: session.direction) else { throw RecoveryProblem.unknownState(session.direction) }
-        guard let remote = PhoneNumber(session.remoteNumber ?? ""), let business = PhoneNumber(session.businessNumber) else {
+        guard let remote = WhatsAppUser(phoneText: session.remoteNumber, userIDText: session.remoteUserId),
+              let business = PhoneNumber(session.businessNumber) else {
             throw RecoveryProblem.badNumber
         }
         let answeredAt = try journal.callJournal.transitions(callKey: key).first { $0.toState == CallState.Name.active.rawValue }?.at
@@ -215,7 +216,8 @@ final class CallController {
     private func journalRecord(_ record: CallCore.CallRecord) throws {
         let key = keys[record.call] ?? record.id?.description ?? CallKey.local(record.call)
         let row = CallDetailRecord(
-            callId: key, direction: record.direction.rawValue, remoteNumber: record.remote.description,
+            callId: key, direction: record.direction.rawValue, remoteNumber: record.remote.phone?.description,
+            remoteUserID: record.remote.userID?.description,
             businessNumber: record.business.description, offeredAt: record.offeredAt, answeredAt: record.answeredAt,
             endedAt: record.endedAt, duration: record.duration, outcome: record.outcome.rawValue,
             answeredBy: record.answerer?.journalName, endReason: record.endReason.journalName,
@@ -235,9 +237,10 @@ final class CallController {
     private func store(_ change: SessionChange, key: String) throws {
         var session = try journal.callSessions.session(callKey: key)
         switch change {
-        case let .opened(direction, remote, business, offeredAt, offerSDP, _):
-            session = session ?? CallSessionRecord(callKey: key, direction: direction.rawValue, remoteNumber: remote.description,
-                                             businessNumber: business.description, offeredAt: offeredAt)
+        case let .opened(direction, remote, business, offeredAt, offerSDP, _, username):
+            session = session ?? CallSessionRecord(callKey: key, direction: direction.rawValue, remoteNumber: remote.phone?.description,
+                                                   remoteUserId: remote.userID?.description, remoteUsername: username,
+                                                   businessNumber: business.description, offeredAt: offeredAt)
             session?.offerSDP = offerSDP
         case let .answered(answerer, answerSDP):
             session?.answerer = answerer.journalName
@@ -388,7 +391,7 @@ final class CallController {
         }
     }
 
-    private func sendConnect(_ handle: CallHandle, to: PhoneNumber) {
+    private func sendConnect(_ handle: CallHandle, to: WhatsAppUser) {
         let key = keys[handle] ?? CallKey.local(handle)
         guard let sdp = (try? journal.callSessions.session(callKey: key))??.offerSDP else {
             log.error("no offer SDP stored for the outbound call", ["call": key])
@@ -396,7 +399,7 @@ final class CallController {
             return
         }
         log.info("graph connect", ["call": key, "to": to.description])
-        graph.connect(.connect(number, to: to.description, offerSDP: sdp)) { [weak self] result in
+        graph.connect(.connect(number, to: to, offerSDP: sdp)) { [weak self] result in
             switch result {
             case let .success(id):
                 guard let callID = CallId(id) else {

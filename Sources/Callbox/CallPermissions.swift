@@ -20,7 +20,7 @@ struct PermissionStatus {
         case unavailable(MetaPermissionLookup.Unavailable)
     }
 
-    var phone: PhoneNumber
+    var user: WhatsAppUser
     var contactKey: String
     var record: PermissionRecord
     var call: PermissionDecision
@@ -78,9 +78,12 @@ final class CallPermissions {
 
     // MARK: contacts
 
-    /// The business-scoped user id when Meta has given one for this phone, else the phone (spec §9).
-    func contactKey(for phone: PhoneNumber) throws -> String {
-        try journal.comms.userID(forPhone: phone.description) ?? phone.description
+    /// The business-scoped user id: the one given, else the one Meta has named for this phone,
+    /// else the phone (spec §9), followed through any change of id Meta reported (spec §11.4).
+    func contactKey(for user: WhatsAppUser) throws -> String {
+        if let id = user.userID { return try journal.userIDChanges.current(for: id.description) }
+        guard let phone = user.phone else { return user.key }
+        return try journal.comms.userID(forPhone: phone.description) ?? phone.description
     }
 
     /// Saves a change and announces it (`permission.changed`); inside the caller's transaction.
@@ -102,40 +105,40 @@ final class CallPermissions {
     // MARK: answers
 
     /// From the ledger alone, without asking Meta.
-    func status(_ phone: PhoneNumber) throws -> PermissionStatus {
+    func status(_ user: WhatsAppUser) throws -> PermissionStatus {
         let now = clock()
         return try journal.transaction {
-            let key = try contactKey(for: phone)
-            return try describe(phone, key: key, record: try current(key, now: now), meta: .notAsked,
-                                metaState: lookup.cached(phone), now: now)
+            let key = try contactKey(for: user)
+            return try describe(user, key: key, record: try current(key, now: now), meta: .notAsked,
+                                metaState: lookup.cached(user), now: now)
         }
     }
 
     /// "May this call be placed now, and if not, why": the ledger reconciled with Meta's
     /// `call_permissions`, whose answer wins and is journalled as a correction (source
     /// `meta_reconcile`). When Meta cannot be asked the ledger answers and says so.
-    func validate(_ phone: PhoneNumber, completion: @escaping (Result<PermissionStatus, Error>) -> Void) {
-        lookup.lookUp(phone) { [weak self] answer in
+    func validate(_ user: WhatsAppUser, completion: @escaping (Result<PermissionStatus, Error>) -> Void) {
+        lookup.lookUp(user) { [weak self] answer in
             guard let self else { return }
-            completion(Result { try self.reconcile(phone, with: answer) })
+            completion(Result { try self.reconcile(user, with: answer) })
         }
     }
 
-    private func reconcile(_ phone: PhoneNumber, with answer: Result<CallPermissionState, MetaPermissionLookup.Unavailable>) throws
+    private func reconcile(_ user: WhatsAppUser, with answer: Result<CallPermissionState, MetaPermissionLookup.Unavailable>) throws
         -> PermissionStatus {
         let now = clock()
         return try journal.transaction {
-            let key = try contactKey(for: phone)
+            let key = try contactKey(for: user)
             var record = try current(key, now: now)
             switch answer {
             case let .failure(why):
-                return try describe(phone, key: key, record: record, meta: .unavailable(why), metaState: nil, now: now)
+                return try describe(user, key: key, record: record, meta: .unavailable(why), metaState: nil, now: now)
             case let .success(state):
                 var check = PermissionStatus.MetaCheck.agreed
                 if let status = state.metaStatus(current: record.state, validity: policy.rules.temporaryValidity, now: now) {
                     let before = record.state
                     if let change = policy.reconcile(&record, withMeta: status, now: now) {
-                        try save(record, key: key, change: change, phone: phone)
+                        try save(record, key: key, change: change, phone: user.phone)
                         log.notice("Meta corrected the permission", ["contact": key, "from": before.name.rawValue,
                                                                       "to": record.state.name.rawValue])
                         check = .corrected(from: before)
@@ -143,17 +146,17 @@ final class CallPermissions {
                 } else {
                     log.warning("Meta reported an unknown permission status; the ledger stands", ["contact": key])
                 }
-                return try describe(phone, key: key, record: record, meta: check, metaState: state, now: now)
+                return try describe(user, key: key, record: record, meta: check, metaState: state, now: now)
             }
         }
     }
 
-    private func describe(_ phone: PhoneNumber, key: String, record: PermissionRecord, meta: PermissionStatus.MetaCheck,
+    private func describe(_ user: WhatsAppUser, key: String, record: PermissionRecord, meta: PermissionStatus.MetaCheck,
                           metaState: CallPermissionState?, now: Instant) throws -> PermissionStatus {
         var call = policy.mayCall(record, now: now)
         if call.isAllowed, let refusal = metaState?.callLimitRefusal { call = .refused(refusal) }
         var request = policy.mayRequest(record, now: now)
-        if request.isAllowed, key != phone.description,
+        if request.isAllowed, let phone = user.phone, key != phone.description,
            let asked = try journal.permissions.record(contactKey: phone.description),
            let refusal = policy.mayRequest(asked, now: now).refusal, [.requestCooldown, .weeklyLimit].contains(refusal.rule) {
             // Requests sent before Meta named the user id were counted under the phone.
@@ -161,7 +164,7 @@ final class CallPermissions {
         }
         if request.isAllowed, let refusal = metaState?.requestRefusal { request = .refused(refusal) }
         let history = try journal.permissions.history(contactKey: key).suffix(Self.historyShown)
-        return PermissionStatus(phone: phone, contactKey: key, record: record, call: call, request: request,
+        return PermissionStatus(user: user, contactKey: key, record: record, call: call, request: request,
                                 history: Array(history), meta: meta)
     }
 
@@ -171,14 +174,14 @@ final class CallPermissions {
     /// the box's own first, so a refusal never reaches Meta. On success the ledger's
     /// request and the comms log's outbound row commit together. Meta's 138009 / 138017
     /// are refusals too, named from Meta's limits, and correct the ledger.
-    func request(_ phone: PhoneNumber, bodyText: String?, completion: @escaping (PermissionRequestOutcome) -> Void) {
+    func request(_ user: WhatsAppUser, bodyText: String?, completion: @escaping (PermissionRequestOutcome) -> Void) {
         guard let graph else {
             completion(.notConfigured)
             return
         }
         let decision: PermissionStatus
         do {
-            decision = try status(phone)
+            decision = try status(user)
         } catch {
             completion(.journalFailed("\(error)"))
             return
@@ -188,14 +191,14 @@ final class CallPermissions {
             completion(.refused(refusal, byMeta: false, status: decision))
             return
         }
-        let message = GraphRequest.callPermissionRequest(number, to: phone.description, bodyText: bodyText)
+        let message = GraphRequest.callPermissionRequest(number, to: user, bodyText: bodyText)
         graph.sendMessage(message) { [weak self] result in
             guard let self else { return }
             switch result {
             case let .success(wamid):
-                completion(recordSent(phone, wamid: wamid, bodyText: bodyText, sent: message.body ?? []))
+                completion(recordSent(user, wamid: wamid, bodyText: bodyText, sent: message.body ?? []))
             case let .failure(.graph(error)) where error.kind == .permissionRequestLimit:
-                refusedByMeta(phone, error: error, completion: completion)
+                refusedByMeta(user, error: error, completion: completion)
             case let .failure(failure):
                 log.warning("permission request failed", ["contact": decision.contactKey, "error": "\(failure)"])
                 completion(.failed(failure))
@@ -203,21 +206,21 @@ final class CallPermissions {
         }
     }
 
-    private func recordSent(_ phone: PhoneNumber, wamid: String, bodyText: String?, sent: [UInt8]) -> PermissionRequestOutcome {
+    private func recordSent(_ user: WhatsAppUser, wamid: String, bodyText: String?, sent: [UInt8]) -> PermissionRequestOutcome {
         let now = clock()
-        lookup.forget(phone)
+        lookup.forget(user)
         do {
             let status = try journal.transaction {
-                let key = try contactKey(for: phone)
+                let key = try contactKey(for: user)
                 var record = try current(key, now: now)
                 let change = policy.recordRequest(&record, now: now)
-                try save(record, key: key, change: change, phone: phone)
+                try save(record, key: key, change: change, phone: user.phone)
                 // Meta has accepted the message; its `sent` status webhook follows (spec §7.2).
                 try journal.comms.recordOutbound(CommsRecord(
-                    wamid: wamid, direction: "outbound", contactKey: key, phone: phone.description, type: "interactive",
+                    wamid: wamid, direction: "outbound", contactKey: key, phone: user.phone?.description, type: "interactive",
                     body: "Call permission request" + (bodyText.map { ": " + $0 } ?? ""), status: "accepted",
                     sentAt: now, updatedAt: now, raw: sent))
-                return try describe(phone, key: key, record: record, meta: .notAsked, metaState: nil, now: now)
+                return try describe(user, key: key, record: record, meta: .notAsked, metaState: nil, now: now)
             }
             log.info("permission request sent", ["contact": status.contactKey, "wamid": wamid])
             return .sent(wamid: wamid, status: status)
@@ -231,13 +234,13 @@ final class CallPermissions {
     /// Meta's limits differ from the ledger's (another tool asked, or a grant the box
     /// missed): Meta's `call_permissions` says which rule and until when, and corrects the
     /// permission.
-    private func refusedByMeta(_ phone: PhoneNumber, error: GraphError,
+    private func refusedByMeta(_ user: WhatsAppUser, error: GraphError,
                                completion: @escaping (PermissionRequestOutcome) -> Void) {
-        lookup.forget(phone)
-        lookup.lookUp(phone) { [weak self] answer in
+        lookup.forget(user)
+        lookup.lookUp(user) { [weak self] answer in
             guard let self else { return }
             do {
-                let status = try reconcile(phone, with: answer)
+                let status = try reconcile(user, with: answer)
                 let fallback = PermissionRefusal(rule: error.code == 138017 ? .permanentExists : .requestCooldown)
                 let refusal = (try? answer.get())?.requestRefusal ?? status.request.refusal ?? fallback
                 log.notice("Meta refused the permission request", ["contact": status.contactKey, "code": "\(error.code ?? 0)",
@@ -254,25 +257,29 @@ final class CallPermissions {
     /// The user's `call_permission_reply` (spec §4.3), inside the delivery's transaction.
     /// Keyed on the business-scoped user id when the message has one, else the phone.
     func recordReply(_ reply: CallPermissionReply, userID: String?, phone: String?, at now: Instant) throws {
-        let number = phone.flatMap(PhoneNumber.init)
-        guard let key = PermissionLedger.contactKey(userId: userID, phone: number) else {
+        guard let user = WhatsAppUser(phoneText: phone, userIDText: userID) else {
             log.warning("permission reply names no user; ignored")
             return
         }
+        let number = user.phone
+        let key = try contactKey(for: user)
         var record = try current(key, now: now)
+        let automatic = reply.responseSource == .automatic
         let change = policy.recordReply(&record, accepted: reply.response == .accept, permanent: reply.isPermanent,
-                                        expiration: reply.expirationTimestamp.map(Instant.init(unixSeconds:)), now: now)
+                                        expiration: reply.expirationTimestamp.map(Instant.init(unixSeconds:)),
+                                        automatic: automatic, now: now)
         try save(record, key: key, change: change, phone: number)
-        if let number { lookup.forget(number) }
-        log.info("permission reply", ["contact": key, "state": record.state.name.rawValue])
+        lookup.forget(user)
+        log.info("permission reply", ["contact": key, "state": record.state.name.rawValue,
+                                      "source": automatic ? "automatic" : "user"])
     }
 
     /// Why a business-initiated call to `phone` may not be placed now, or nil (spec §3.2:
     /// Meta would answer 138006). Inside the caller's transaction.
-    func callRefusal(to phone: PhoneNumber) throws -> PermissionRefusal? {
+    func callRefusal(to user: WhatsAppUser) throws -> PermissionRefusal? {
         let now = clock()
-        let record = try current(try contactKey(for: phone), now: now)
-        return policy.mayCall(record, now: now).refusal ?? lookup.cached(phone)?.callLimitRefusal
+        let record = try current(try contactKey(for: user), now: now)
+        return policy.mayCall(record, now: now).refusal ?? lookup.cached(user)?.callLimitRefusal
     }
 
     /// A finished call's effect on the limits (spec §4.5), inside the transaction that
@@ -285,7 +292,7 @@ final class CallPermissions {
         let key = try contactKey(for: call.remote)
         var record = try current(key, now: now)
         guard let change = policy.recordCallOutcome(&record, direction: call.direction, connected: connected, now: now) else { return }
-        try save(record, key: key, change: change, phone: call.remote)
+        try save(record, key: key, change: change, phone: call.remote.phone)
         lookup.forget(call.remote)
         if change.reason == .revokedAfterUnansweredCalls {
             log.notice("permission revoked after unanswered calls", ["contact": key, "calls": "\(record.consecutiveUnanswered)"])

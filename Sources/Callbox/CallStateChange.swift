@@ -7,7 +7,7 @@ struct CallStateChange {
     var key: String
     var state: CallState.Name
     var direction: CallCore.CallDirection
-    var remote: PhoneNumber
+    var remote: WhatsAppUser
     var answerer: Answerer?
     var at: Instant
     /// Why it ended or is ending, in the journal's words.

@@ -37,8 +37,8 @@ final class CallsEndpoints {
 
     func initiate(_ request: ApiRequest, _ responder: HTTPResponder) {
         guard let body = Self.body(request, responder) else { return }
-        guard let to = body["to"]?.string.flatMap(PhoneNumber.init) else {
-            return responder.respond(ApiResponse.error(400, "bad_number", "'to' must be a phone number"))
+        guard let to = body["to"]?.string.flatMap({ WhatsAppUser(address: $0) }) else {
+            return responder.respond(ApiResponse.error(400, "bad_number", "'to' must be a phone number, or the WhatsApp user id of a user without one"))
         }
         let placement: CallCommands.Placement
         switch body["via"]?.string ?? "browser" {

@@ -73,8 +73,8 @@ final class DevCallControl {
     }
 
     private func dial(_ body: JSONValue) -> HTTPResponse {
-        guard let to = body["to"]?.string.flatMap(PhoneNumber.init) else {
-            return ErrorBody.response(400, "bad_number", "'to' must be a phone number")
+        guard let to = body["to"]?.string.flatMap({ WhatsAppUser(address: $0) }) else {
+            return ErrorBody.response(400, "bad_number", "'to' must be a phone number, or the WhatsApp user id of a user without one")
         }
         if body["via"]?.string == "handset" { return commands.describe(commands.dialOnHandset(to)) }
         guard let sdp = body["sdp"]?.string, sdp.hasPrefix("v=0") else {

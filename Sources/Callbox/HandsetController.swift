@@ -99,7 +99,7 @@ final class HandsetController: CallMediaHandler {
     }
 
     /// Places a call "via handset": the box offers, the earpiece rings back meanwhile.
-    func dial(_ to: PhoneNumber) -> CallEventResult {
+    func dial(_ to: WhatsAppUser) -> CallEventResult {
         guard current == nil else { return CallEventResult() }
         let opened: MediaCall
         do {

@@ -17,6 +17,8 @@ final class InboxProcessor {
     /// Applies `call_permission_reply` messages to the ledger.
     var permissions: CallPermissions?
     private let phoneNumberID: String?
+    /// `[whatsapp] business_number`: the callee of a connect that names none.
+    private let businessNumber: PhoneNumber?
     private let log = Logger("inbox")
     private var scheduled = false
     private let loop: EventLoop
@@ -25,10 +27,11 @@ final class InboxProcessor {
     /// Queues stored messages for HubSpot; nil when HubSpot is not configured.
     var hubSpotLog: HubSpotLog?
 
-    init(journal: Journal, calls: CallController, phoneNumberID: String?, loop: EventLoop, metrics: Metrics) {
+    init(journal: Journal, calls: CallController, phoneNumberID: String?, businessNumber: PhoneNumber?, loop: EventLoop, metrics: Metrics) {
         self.journal = journal
         self.calls = calls
         self.phoneNumberID = phoneNumberID
+        self.businessNumber = businessNumber
         self.loop = loop
         events = metrics.counter("callbox_webhook_events_total", "Events decoded from webhook deliveries, by kind; duplicates are redeliveries already seen.", labels: ["kind"])
         for kind in WebhookEvent.kinds + ["duplicate", "other_number", "invalid"] {
@@ -226,13 +229,18 @@ final class InboxProcessor {
         try record(call.errors, call: call.id, event: call.event.name, at: now)
         switch call.event {
         case let .connect(session) where session.sdpType == .offer:
-            guard let from = PhoneNumber(call.from ?? ""), let to = PhoneNumber(call.to ?? "") else {
-                return invalid("caller number", call.from ?? "")
+            // A username user calls with a BSUID and no phone (spec §11.4).
+            guard let from = WhatsAppUser(phoneText: call.from ?? call.contact?.waID, userIDText: call.fromUserID ?? call.contact?.userID) else {
+                return invalid("caller", call.from ?? "")
+            }
+            // The callee is this business; a connect that names no number rings the configured one.
+            guard let to = PhoneNumber(call.to ?? call.source.displayPhoneNumber ?? "") ?? businessNumber else {
+                return invalid("business number", call.to ?? "")
             }
             let connect = IncomingConnect(id: id, from: from, to: to, timestamp: Instant(unixSeconds: call.timestamp))
             try calls.apply(.incomingConnect(connect), at: now,
                             session: SessionChange.opened(direction: .inbound, remote: from, business: to, offeredAt: now,
-                                             offerSDP: session.sdp, callerName: call.contact?.name))
+                                             offerSDP: session.sdp, callerName: call.contact?.name, username: call.contact?.username))
         case let .connect(session):
             try calls.apply(.remoteAnswer(id), at: now, session: .remoteAnswer(sdp: session.sdp))
         case let .terminate(termination):

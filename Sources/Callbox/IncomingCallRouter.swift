@@ -66,8 +66,13 @@ final class IncomingCallRouter {
             route(call, owner: .lookupOff, contact: nil)
             return
         }
+        // HubSpot contacts are found by phone; a username user without one matches none.
+        guard let phone = slot.remote.phone else {
+            route(call, owner: .noContact, contact: nil)
+            return
+        }
         waiting[call] = .some(nil)
-        directory.lookup(slot.remote) { [weak self] result in
+        directory.lookup(phone) { [weak self] result in
             guard let self, self.waiting[call] != nil else { return }
             self.route(call, owner: self.owner(from: result), contact: result.contact)
         }

@@ -51,9 +51,9 @@ final class MetaPermissionLookup {
         self.clock = clock
     }
 
-    /// What Meta says about `phone`, from the cache when fresh.
-    func lookUp(_ phone: PhoneNumber, completion: @escaping Completion) {
-        let user = phone.description
+    /// What Meta says about `whatsAppUser`, from the cache when fresh.
+    func lookUp(_ whatsAppUser: WhatsAppUser, completion: @escaping Completion) {
+        let user = whatsAppUser.description
         let now = clock()
         if let cached = answers[user], now < cached.at + Self.freshness {
             completion(.success(cached.state))
@@ -78,7 +78,7 @@ final class MetaPermissionLookup {
         }
         sent.append(now)
         waiting[user] = [completion]
-        graph.callPermissions(.callPermissions(number, userWaID: user)) { [weak self] result in
+        graph.callPermissions(.callPermissions(number, for: whatsAppUser)) { [weak self] result in
             guard let self else { return }
             let outcome: Result<CallPermissionState, Unavailable>
             switch result {
@@ -95,14 +95,14 @@ final class MetaPermissionLookup {
         }
     }
 
-    /// Drops what is cached for `phone`: the box just changed it (a request, a reply).
-    func forget(_ phone: PhoneNumber) {
-        answers[phone.description] = nil
+    /// Drops what is cached for `user`: the box just changed it (a request, a reply).
+    func forget(_ user: WhatsAppUser) {
+        answers[user.description] = nil
     }
 
     /// Meta's answer, if one is cached and fresh, for decisions that cannot wait for Meta.
-    func cached(_ phone: PhoneNumber) -> CallPermissionState? {
-        guard let cached = answers[phone.description], clock() < cached.at + Self.freshness else { return nil }
+    func cached(_ user: WhatsAppUser) -> CallPermissionState? {
+        guard let cached = answers[user.description], clock() < cached.at + Self.freshness else { return nil }
         return cached.state
     }
 

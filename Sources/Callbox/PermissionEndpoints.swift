@@ -35,9 +35,9 @@ struct PermissionEndpoints {
     // MARK: answers
 
     func status(phone text: String) -> HTTPResponse {
-        guard let phone = PhoneNumber(text) else { return Self.badPhone }
+        guard let user = WhatsAppUser(address: text) else { return Self.badPhone }
         do {
-            return ApiResponse.json(200, Self.json(try permissions.status(phone)))
+            return ApiResponse.json(200, Self.json(try permissions.status(user)))
         } catch {
             return ApiResponse.error(503, "journal_unavailable", "\(error)")
         }
@@ -45,7 +45,7 @@ struct PermissionEndpoints {
 
     func request(_ request: HTTPRequest, respond: @escaping (HTTPResponse) -> Void) {
         guard let body = Self.object(request.body) else { return respond(Self.badJSON) }
-        guard let phone = body["phone"]?.string.flatMap(PhoneNumber.init) else { return respond(Self.badPhone) }
+        guard let user = Self.user(in: body) else { return respond(Self.badPhone) }
         let text = body["body"]?.string
         if body["body"] != nil, body["body"] != .null, text == nil {
             return respond(ApiResponse.error(400, "bad_body", "'body' is the request's text, a string"))
@@ -53,7 +53,7 @@ struct PermissionEndpoints {
         if let text, text.isEmpty || text.count > Self.maximumBodyLength {
             return respond(ApiResponse.error(400, "bad_body", "'body' must be 1 to \(Self.maximumBodyLength) characters"))
         }
-        permissions.request(phone, bodyText: text) { outcome in
+        permissions.request(user, bodyText: text) { outcome in
             switch outcome {
             case let .sent(wamid, status):
                 respond(ApiResponse.json(200, .object([JSONMember("wamid", .string(wamid))] + (Self.json(status).members ?? []))))
@@ -72,8 +72,8 @@ struct PermissionEndpoints {
 
     func validate(_ request: HTTPRequest, respond: @escaping (HTTPResponse) -> Void) {
         guard let body = Self.object(request.body) else { return respond(Self.badJSON) }
-        guard let phone = body["phone"]?.string.flatMap(PhoneNumber.init) else { return respond(Self.badPhone) }
-        permissions.validate(phone) { result in
+        guard let user = Self.user(in: body) else { return respond(Self.badPhone) }
+        permissions.validate(user) { result in
             switch result {
             case let .success(status): respond(ApiResponse.json(200, Self.json(status)))
             case let .failure(error): respond(ApiResponse.error(503, "journal_unavailable", "\(error)"))
@@ -83,10 +83,19 @@ struct PermissionEndpoints {
 
     // MARK: JSON
 
+    /// `phone` (a phone, or a BSUID for a user without one) or `user_id`.
+    static func user(in body: JSONValue) -> WhatsAppUser? {
+        if let id = body["user_id"]?.string, let userID = BSUID(id) {
+            return WhatsAppUser(phone: body["phone"]?.string.flatMap(PhoneNumber.init), userID: userID)
+        }
+        return body["phone"]?.string.flatMap { WhatsAppUser(address: $0) }
+    }
+
     static func json(_ status: PermissionStatus) -> JSONValue {
         var members = decision(status.call)
         members += [
-            JSONMember("phone", .string(status.phone.description)),
+            JSONMember("phone", status.user.phone.map { .string($0.description) } ?? .null),
+            JSONMember("user_id", status.user.userID.map { .string($0.description) } ?? .null),
             JSONMember("contact_key", .string(status.contactKey)),
             JSONMember("state", .string(status.record.state.name.rawValue)),
             JSONMember("expires_at", time(status.record.state.expires)),

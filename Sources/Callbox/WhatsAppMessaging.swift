@@ -51,8 +51,9 @@ final class WhatsAppMessaging {
             responder.respond(ApiResponse.error(400, "bad_json", "the body must be a JSON object {\"to\", \"message\", \"contactId\"?}"))
             return
         }
-        guard let to = body["to"]?.string, let phone = PhoneNumber(to) else {
-            responder.respond(ApiResponse.error(400, "bad_phone", "'to' must be a phone number in international form, e.g. +34 600 111 222"))
+        guard let to = body["to"]?.string, let user = WhatsAppUser(address: to) else {
+            responder.respond(ApiResponse.error(400, "bad_phone",
+                                                "'to' must be a phone number in international form, e.g. +34 600 111 222, or a WhatsApp user id such as US.13491208655302741918"))
             return
         }
         guard let text = body["message"]?.string, !text.trimmed().isEmpty else {
@@ -75,13 +76,12 @@ final class WhatsAppMessaging {
             }
             contactID = id
         }
-        let digits = phone.description
         let agent = request.session.agent.name
-        graph.sendMessage(GraphRequest.sendText(number, to: digits, body: text)) { [weak self] result in
+        graph.sendMessage(GraphRequest.sendText(number, to: user, body: text)) { [weak self] result in
             guard let self else { return }
             switch result {
             case let .success(wamid):
-                responder.respond(self.recorded(wamid: wamid, to: digits, text: text, contactID: contactID, agent: agent))
+                responder.respond(self.recorded(wamid: wamid, to: user, text: text, contactID: contactID, agent: agent))
             case let .failure(failure):
                 self.log.warning("send refused", ["agent": agent, "error": "\(failure)"])
                 responder.respond(Self.response(for: failure))
@@ -89,9 +89,10 @@ final class WhatsAppMessaging {
         }
     }
 
-    private func recorded(wamid: String, to phone: String, text: String, contactID: String?, agent: String) -> HTTPResponse {
+    private func recorded(wamid: String, to user: WhatsAppUser, text: String, contactID: String?, agent: String) -> HTTPResponse {
         let at = now()
-        var record = CommsRecord(CommsEntry.outboundText(to: phone, body: text, wamid: wamid, at: at), at: at)
+        var record = CommsRecord(CommsEntry.outboundText(to: user.phone?.description, userID: user.userID?.description,
+                                                         body: text, wamid: wamid, at: at), at: at)
         record.hubspotContactID = contactID
         record.status = Self.acceptedStatus
         record.statusAt = at
@@ -103,7 +104,7 @@ final class WhatsAppMessaging {
             return ApiResponse.error(500, "not_logged", "WhatsApp accepted the message (\(wamid)) but the box could not log it: \(error)")
         }
         log.info("text sent", ["wamid": wamid, "agent": agent])
-        onSent?(wamid, PhoneNumber(phone), contactID)
+        onSent?(wamid, user.phone, contactID)
         return ApiResponse.json(200, ["wamid": .string(wamid)])
     }
 

@@ -7,6 +7,8 @@ public struct CallDetailRecord: Equatable, Sendable {
     /// `inbound` or `outbound`.
     public var direction: String
     public var remoteNumber: String?
+    /// The user's BSUID, when Meta gave one (the only identity of a username user, spec §11.4).
+    public var remoteUserID: String?
     public var businessNumber: String
     public var offeredAt: Instant
     public var answeredAt: Instant?
@@ -21,12 +23,13 @@ public struct CallDetailRecord: Equatable, Sendable {
     /// Filled by the media-quality feature; nil until then.
     public var quality: String?
 
-    public init(callId: String, direction: String, remoteNumber: String?, businessNumber: String,
+    public init(callId: String, direction: String, remoteNumber: String?, remoteUserID: String? = nil, businessNumber: String,
                 offeredAt: Instant, answeredAt: Instant?, endedAt: Instant, duration: TimeSpan, outcome: String,
                 answeredBy: String? = nil, endReason: String? = nil, quality: String? = nil) {
         self.callId = callId
         self.direction = direction
         self.remoteNumber = remoteNumber
+        self.remoteUserID = remoteUserID
         self.businessNumber = businessNumber
         self.offeredAt = offeredAt
         self.answeredAt = answeredAt
@@ -45,7 +48,7 @@ public struct CallRecords {
 
     private static let columns = """
         call_id, direction, remote_number, business_number, offered_at, answered_at, ended_at,
-        duration_ms, outcome, answered_by, end_reason, quality
+        duration_ms, outcome, answered_by, end_reason, quality, remote_user_id
         """
 
     /// Records a finished call once: a second record for the same call id (recovery running
@@ -57,7 +60,7 @@ public struct CallRecords {
         try connection.transaction {
             try connection.execute("""
                 INSERT INTO calls (\(Self.columns))
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
                 ON CONFLICT (call_id) DO NOTHING
                 """) {
                 try $0.bind(1, call.callId)
@@ -72,6 +75,7 @@ public struct CallRecords {
                 try $0.bind(10, call.answeredBy)
                 try $0.bind(11, call.endReason)
                 try $0.bind(12, call.quality)
+                try $0.bind(13, call.remoteUserID)
             } == 1
         }
     }
@@ -89,7 +93,7 @@ public struct CallRecords {
 
     private static func record(from row: Statement) throws -> CallDetailRecord {
         CallDetailRecord(callId: try row.text(0), direction: try row.text(1), remoteNumber: row.optionalText(2),
-                   businessNumber: try row.text(3), offeredAt: Instant(unixMilliseconds: try row.int64(4)),
+                   remoteUserID: row.optionalText(12), businessNumber: try row.text(3), offeredAt: Instant(unixMilliseconds: try row.int64(4)),
                    answeredAt: row.optionalInt64(5).map(Instant.init(unixMilliseconds:)),
                    endedAt: Instant(unixMilliseconds: try row.int64(6)),
                    duration: TimeSpan(milliseconds: try row.int64(7)), outcome: try row.text(8),

@@ -183,6 +183,8 @@ enum Migrations {
                 received_at INTEGER NOT NULL,
                 PRIMARY KEY (call_id, kind)
             ) WITHOUT ROWID;
+            ALTER TABLE calls ADD COLUMN remote_user_id TEXT;
+            ALTER TABLE call_sessions ADD COLUMN remote_username TEXT;
             CREATE TABLE user_id_changes (
                 id INTEGER PRIMARY KEY,
                 previous TEXT NOT NULL,

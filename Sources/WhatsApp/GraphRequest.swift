@@ -1,3 +1,4 @@
+import CallCore
 import Runtime
 
 /// A Graph API request as data: what the HTTP client in `Runtime` sends, with the access token
@@ -23,11 +24,18 @@ public struct GraphRequest: Sendable, Equatable {
 
     public static let messagingProduct = "whatsapp"
 
-    /// Offers `offerSDP` to `to` (phone digits) on a call we place (spec §3.2).
-    public static func connect(_ number: BusinessNumber, to: String, offerSDP: String, bizOpaqueCallbackData: String? = nil) -> GraphRequest {
+    /// Who a request is for: `to` with the phone when the box knows it, else `recipient` with
+    /// the BSUID (spec §11.4; Meta lets `to` win when both are sent, so only one is).
+    static func addressee(_ user: WhatsAppUser) -> JSONMember {
+        if let phone = user.phone { return JSONMember("to", .string(phone.description)) }
+        return JSONMember("recipient", .string(user.userID?.description ?? ""))
+    }
+
+    /// Offers `offerSDP` to `to` on a call we place (spec §3.2).
+    public static func connect(_ number: BusinessNumber, to: WhatsAppUser, offerSDP: String, bizOpaqueCallbackData: String? = nil) -> GraphRequest {
         var body: [JSONMember] = [
             JSONMember("messaging_product", .string(messagingProduct)),
-            JSONMember("to", .string(to)),
+            addressee(to),
             JSONMember("action", "connect"),
             JSONMember("session", ["sdp_type": "offer", "sdp": .string(offerSDP)]),
         ]
@@ -57,11 +65,11 @@ public struct GraphRequest: Sendable, Equatable {
     }
 
     /// A free-form text (spec §7.3); `replyTo` quotes an earlier message by wamid.
-    public static func sendText(_ number: BusinessNumber, to: String, body text: String, previewURL: Bool = false, replyTo: String? = nil) -> GraphRequest {
+    public static func sendText(_ number: BusinessNumber, to: WhatsAppUser, body text: String, previewURL: Bool = false, replyTo: String? = nil) -> GraphRequest {
         var body: [JSONMember] = [
             JSONMember("messaging_product", .string(messagingProduct)),
             JSONMember("recipient_type", "individual"),
-            JSONMember("to", .string(to)),
+            addressee(to),
             JSONMember("type", "text"),
             JSONMember("text", ["preview_url": .bool(previewURL), "body": .string(text)]),
         ]
@@ -70,24 +78,27 @@ public struct GraphRequest: Sendable, Equatable {
     }
 
     /// The free-form interactive call permission request (spec §4.2); header and footer are not allowed.
-    public static func callPermissionRequest(_ number: BusinessNumber, to: String, bodyText: String? = nil) -> GraphRequest {
+    public static func callPermissionRequest(_ number: BusinessNumber, to: WhatsAppUser, bodyText: String? = nil) -> GraphRequest {
         var interactive: [JSONMember] = [
             JSONMember("type", "call_permission_request"),
             JSONMember("action", ["name": "call_permission_request"]),
         ]
         if let bodyText { interactive.append(JSONMember("body", ["text": .string(bodyText)])) }
-        return post(number.messagesPath, [
-            "messaging_product": .string(messagingProduct),
-            "recipient_type": "individual",
-            "to": .string(to),
-            "type": "interactive",
-            "interactive": .object(interactive),
-        ])
+        return post(number.messagesPath, .object([
+            JSONMember("messaging_product", .string(messagingProduct)),
+            JSONMember("recipient_type", "individual"),
+            addressee(to),
+            JSONMember("type", "interactive"),
+            JSONMember("interactive", .object(interactive)),
+        ]))
     }
 
-    /// The permission state and limits for one user (spec §4.4).
-    public static func callPermissions(_ number: BusinessNumber, userWaID: String) -> GraphRequest {
-        GraphRequest(method: .get, path: "\(number.basePath)/call_permissions?user_wa_id=\(PercentEncoding.queryValue(userWaID))", body: nil)
+    /// The permission state and limits for one user (spec §4.4): `user_wa_id` with the phone,
+    /// or `recipient` with the BSUID when no phone is known (spec §11.4).
+    public static func callPermissions(_ number: BusinessNumber, for user: WhatsAppUser) -> GraphRequest {
+        let query = user.phone.map { "user_wa_id=\(PercentEncoding.queryValue($0.description))" }
+            ?? "recipient=\(PercentEncoding.queryValue(user.userID?.description ?? ""))"
+        return GraphRequest(method: .get, path: "\(number.basePath)/call_permissions?\(query)", body: nil)
     }
 
     private static func callAction(_ action: String, callID: String, session: JSONValue?, bizOpaqueCallbackData: String? = nil) -> JSONValue {

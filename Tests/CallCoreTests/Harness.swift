@@ -2,7 +2,7 @@
 
 let inboundId = CallId("wacid.HBgLMzQ2MDAxMTEyMjIVAgASGCBBQjEy")!
 let outboundId = CallId("wacid.HBgLMzQ2MDAxMTEyMjIVAgARGCBDRDM0")!
-let user = PhoneNumber("34600111222")!
+let user = WhatsAppUser(phone: PhoneNumber("34600111222")!)
 let business = PhoneNumber("442071838750")!
 let start = Instant(unixSeconds: 1_767_225_600)
 

@@ -92,3 +92,42 @@ import Testing
         #expect(PhoneNumber("3460011122") != PhoneNumber("34600111222"))
     }
 }
+
+@Suite struct WhatsAppUserTests {
+    /// BSUIDs are `CC.` + up to 128 alphanumerics, parents `CC.ENT.…` (spec §11.4): kept whole.
+    @Test func bsuidsUpToTheirLongestFormAreKept() throws {
+        let longest = "US." + String(repeating: "7", count: 128)
+        #expect(BSUID(longest)?.description == longest)
+        let parent = "US.ENT." + String(repeating: "9", count: 128)
+        #expect(BSUID(parent)?.isParent == true)
+        #expect(BSUID("GB.13491208655302741918")?.isParent == false)
+        #expect(BSUID.maxLength >= 135 * 3 / 2)
+        #expect(BSUID("") == nil && BSUID("US. 1") == nil)
+    }
+
+    @Test func aUserIsAPhoneABSUIDOrBoth() throws {
+        let phone = try #require(PhoneNumber("34600111222"))
+        let id = try #require(BSUID("ES.4471"))
+        #expect(WhatsAppUser(phone: nil, userID: nil) == nil)
+        #expect(WhatsAppUser(phone: phone, userID: id)?.key == "ES.4471")
+        #expect(WhatsAppUser(phone: phone, userID: id)?.description == "34600111222")
+        #expect(WhatsAppUser(userID: id).description == "ES.4471")
+        #expect(WhatsAppUser(phone: phone).key == "34600111222")
+    }
+
+    @Test func addressesArePhonesAsTypedOrBSUIDs() {
+        #expect(WhatsAppUser(address: "+34 600 111 222")?.phone == PhoneNumber("34600111222"))
+        #expect(WhatsAppUser(address: "US.13491208655302741918")?.userID == BSUID("US.13491208655302741918"))
+        #expect(WhatsAppUser(address: "hello") == nil)
+        #expect(WhatsAppUser(address: ".5") == nil)
+    }
+
+    /// A webhook's `from` that is no phone number (pasted captures mask digits) keys the user
+    /// by what Meta sent when no BSUID came with it, so the call still rings.
+    @Test func anUnreadablePhoneKeysTheUserWhenNoBSUIDCame() {
+        #expect(WhatsAppUser(phoneText: "91********", userIDText: nil)?.userID == BSUID("91********"))
+        #expect(WhatsAppUser(phoneText: "91********", userIDText: "IN.55")?.userID == BSUID("IN.55"))
+        #expect(WhatsAppUser(phoneText: "34600111222", userIDText: nil)?.userID == nil)
+        #expect(WhatsAppUser(phoneText: nil, userIDText: nil) == nil)
+    }
+}

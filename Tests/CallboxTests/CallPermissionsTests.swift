@@ -9,7 +9,7 @@ import WhatsApp
 // Config has a PhoneNumber of its own.
 private typealias PhoneNumber = CallCore.PhoneNumber
 
-private let ana = PhoneNumber("+34 600 111 222")!
+private let ana = WhatsAppUser(phone: PhoneNumber("+34 600 111 222")!)
 private let t0 = PermissionFixture.start
 
 @Suite struct PermissionRequestServiceTests {
@@ -272,12 +272,12 @@ private let t0 = PermissionFixture.start
         _ = try box.validate(ana)
         #expect(box.graph.requests(to: PermissionFixture.permissionsPath).count == 1, "a fresh answer is reused")
         for user in 1...5 {
-            let status = try box.validate(PhoneNumber("3460000000\(user)")!)
+            let status = try box.validate(WhatsAppUser(phone: PhoneNumber("3460000000\(user)")!))
             if user <= 4 { #expect(status.meta == .agreed) } else { #expect(status.meta == .unavailable(.rateLimited)) }
         }
         #expect(box.graph.requests(to: PermissionFixture.permissionsPath).count == 5)
         box.now = t0 + .seconds(1)
-        #expect(try box.validate(PhoneNumber("34600000009")!).meta == .agreed)
+        #expect(try box.validate(WhatsAppUser(phone: PhoneNumber("34600000009")!)).meta == .agreed)
         box.now = t0 + .seconds(11)
         _ = try box.validate(ana)
         #expect(box.graph.requests(to: PermissionFixture.permissionsPath).count == 7, "a stale answer is asked again")
@@ -288,7 +288,7 @@ private let t0 = PermissionFixture.start
         box.graph.script(PermissionFixture.permissionsPath, status: 429, ["error": [
             "message": "(#613) Calls to this api have exceeded the rate limit.", "type": "OAuthException", "code": 613]])
         #expect(try box.validate(ana).meta == .unavailable(.rateLimited))
-        #expect(try box.validate(PhoneNumber("34600000001")!).meta == .unavailable(.rateLimited))
+        #expect(try box.validate(WhatsAppUser(phone: PhoneNumber("34600000001")!)).meta == .unavailable(.rateLimited))
         #expect(box.graph.requests(to: PermissionFixture.permissionsPath).count == 1)
     }
 }
@@ -333,7 +333,19 @@ private let t0 = PermissionFixture.start
         try deliver(#"{"response":"reject","is_permanent":false}"#, to: box)
         #expect(try box.journal.permissions.record(contactKey: "34600111222")?.state == .rejected)
         #expect(try box.permissions.callRefusal(to: ana)?.rule == .rejected)
-        #expect(try box.history("34600111222") == ["granted_permanent/user_reply", "declined/user_reply"])
+        // Meta's own grant (the user called with callback permission on) is told apart from a tap.
+        #expect(try box.history("34600111222") == ["granted_permanent/meta_automatic", "declined/user_reply"])
+    }
+
+    /// Spec §11.8: `response_source: automatic` with a reject is Meta revoking the permission
+    /// after unanswered business calls, not the user declining.
+    @Test func anAutomaticRejectIsMetasRevocation() throws {
+        let box = try PermissionFixture()
+        try deliver(#"{"response":"accept","is_permanent":true,"response_source":"user_action"}"#, to: box)
+        try deliver(#"{"response":"reject","response_source":"automatic"}"#, to: box)
+        #expect(try box.journal.permissions.record(contactKey: "34600111222")?.state == .revoked)
+        #expect(try box.history("34600111222") == ["granted_permanent/user_reply", "revoked_after_unanswered_calls/meta_automatic"])
+        #expect(try box.permissions.callRefusal(to: ana) != nil)
     }
 
     @Test func aReplyWithABusinessScopedUserIDIsKeyedOnIt() throws {

@@ -71,7 +71,7 @@ private final class RouterFixture {
 
     func incomingCall(_ id: String) throws -> CallHandle {
         let now = Instant(unixMilliseconds: WallClock.milliseconds())
-        let caller = try #require(PhoneNumber("34600111222")), business = try #require(PhoneNumber("442071838750"))
+        let caller = WhatsAppUser(phone: try #require(PhoneNumber("34600111222"))), business = try #require(PhoneNumber("442071838750"))
         let result = calls.handleNow(.incomingConnect(IncomingConnect(id: try #require(CallId(id)), from: caller, to: business, timestamp: now)),
                                      session: .opened(direction: .inbound, remote: caller, business: business, offeredAt: now,
                                                       offerSDP: "v=0", callerName: nil))

@@ -5,7 +5,7 @@ import Testing
 import WhatsApp
 @testable import Callbox
 
-private let ana = CallCore.PhoneNumber("34600111222")!
+private let ana = CallCore.WhatsAppUser(phone: CallCore.PhoneNumber("34600111222")!)
 private let business = CallCore.PhoneNumber("442071838750")!
 
 /// The call controller with the permission service: dials checked before Meta, call

@@ -88,15 +88,15 @@ final class PermissionFixture {
     }
 
     /// `request` with the outcome the synchronous script delivers before it returns.
-    func request(_ phone: CallCore.PhoneNumber, body: String? = nil) throws -> PermissionRequestOutcome {
+    func request(_ user: CallCore.WhatsAppUser, body: String? = nil) throws -> PermissionRequestOutcome {
         var outcome: PermissionRequestOutcome?
-        permissions.request(phone, bodyText: body) { outcome = $0 }
+        permissions.request(user, bodyText: body) { outcome = $0 }
         return try unwrap(outcome)
     }
 
-    func validate(_ phone: CallCore.PhoneNumber) throws -> PermissionStatus {
+    func validate(_ user: CallCore.WhatsAppUser) throws -> PermissionStatus {
         var outcome: Result<PermissionStatus, Error>?
-        permissions.validate(phone) { outcome = $0 }
+        permissions.validate(user) { outcome = $0 }
         return try unwrap(outcome).get()
     }
 

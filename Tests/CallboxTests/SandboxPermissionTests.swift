@@ -18,13 +18,13 @@ import WhatsApp
 
         func permission() -> CallPermissionState? {
             var answer: CallPermissionState?
-            client.callPermissions(.callPermissions(number, userWaID: "34600111222")) { answer = try? $0.get() }
+            client.callPermissions(.callPermissions(number, for: WhatsAppUser(phone: PhoneNumber("34600111222")!))) { answer = try? $0.get() }
             run(loop, until: { answer != nil })
             return answer
         }
         #expect(permission()?.status == .noPermission)
         var wamid: String?
-        client.sendMessage(.callPermissionRequest(number, to: "34600111222", bodyText: "May we call?")) { wamid = try? $0.get() }
+        client.sendMessage(.callPermissionRequest(number, to: WhatsAppUser(phone: PhoneNumber("34600111222")!), bodyText: "May we call?")) { wamid = try? $0.get() }
         run(loop, until: { wamid != nil })
         #expect(wamid?.hasPrefix("wamid.SANDBOX") == true)
         let deadline = WallClock.milliseconds() + SandboxGraph.replyDelayMilliseconds + 500

@@ -1,8 +1,14 @@
+import struct CallCore.BSUID
+import struct CallCore.PhoneNumber
+import struct CallCore.WhatsAppUser
 import Testing
 import Runtime
 @testable import WhatsApp
 
 let number = BusinessNumber(graphVersion: "v24.0", phoneNumberID: "301234567890123")
+let anaUser = WhatsAppUser(phone: PhoneNumber("34600111222")!)
+/// A username user Meta names only by BSUID (spec §11.4).
+let usernameUser = WhatsAppUser(userID: BSUID("US.13491208655302741918")!)
 
 /// The body parsed back, so tests compare fields rather than spelling.
 func body(_ request: GraphRequest) throws -> JSONValue {
@@ -14,14 +20,14 @@ func body(_ request: GraphRequest) throws -> JSONValue {
     let answer = Fixture.text("sdp/box-answer.sdp")
 
     @Test func connect() throws {
-        let request = GraphRequest.connect(number, to: "34600111222", offerSDP: offer, bizOpaqueCallbackData: "ticket-4711")
+        let request = GraphRequest.connect(number, to: anaUser, offerSDP: offer, bizOpaqueCallbackData: "ticket-4711")
         #expect(request.method == .post)
         #expect(request.path == "/v24.0/301234567890123/calls")
         #expect(try body(request) == [
             "messaging_product": "whatsapp", "to": "34600111222", "action": "connect",
             "session": ["sdp_type": "offer", "sdp": .string(offer)], "biz_opaque_callback_data": "ticket-4711",
         ])
-        #expect(try body(GraphRequest.connect(number, to: "34600111222", offerSDP: offer))["biz_opaque_callback_data"] == nil)
+        #expect(try body(GraphRequest.connect(number, to: anaUser, offerSDP: offer))["biz_opaque_callback_data"] == nil)
     }
 
     @Test func preAcceptAndAcceptCarryTheSameSDPByteForByte() throws {
@@ -52,19 +58,19 @@ func body(_ request: GraphRequest) throws -> JSONValue {
     }
 
     @Test func sendText() throws {
-        let request = GraphRequest.sendText(number, to: "34600111222", body: "Yes, 10:00–13:00.")
+        let request = GraphRequest.sendText(number, to: anaUser, body: "Yes, 10:00–13:00.")
         #expect(request.path == "/v24.0/301234567890123/messages")
         #expect(try body(request) == [
             "messaging_product": "whatsapp", "recipient_type": "individual", "to": "34600111222", "type": "text",
             "text": ["preview_url": false, "body": "Yes, 10:00–13:00."],
         ])
-        let reply = GraphRequest.sendText(number, to: "34600111222", body: "ok", previewURL: true, replyTo: "wamid.X")
+        let reply = GraphRequest.sendText(number, to: anaUser, body: "ok", previewURL: true, replyTo: "wamid.X")
         #expect(try body(reply)["context"] == ["message_id": "wamid.X"])
         #expect(try body(reply)["text"]?["preview_url"] == true)
     }
 
     @Test func callPermissionRequest() throws {
-        let request = GraphRequest.callPermissionRequest(number, to: "34600111222", bodyText: "May we call you back about your booking?")
+        let request = GraphRequest.callPermissionRequest(number, to: anaUser, bodyText: "May we call you back about your booking?")
         #expect(request.path == "/v24.0/301234567890123/messages")
         #expect(try body(request) == [
             "messaging_product": "whatsapp", "recipient_type": "individual", "to": "34600111222", "type": "interactive",
@@ -73,25 +79,42 @@ func body(_ request: GraphRequest) throws -> JSONValue {
                 "body": ["text": "May we call you back about your booking?"],
             ],
         ])
-        #expect(try body(GraphRequest.callPermissionRequest(number, to: "34600111222"))["interactive"]?["body"] == nil)
+        #expect(try body(GraphRequest.callPermissionRequest(number, to: anaUser))["interactive"]?["body"] == nil)
     }
 
     @Test func callPermissionsQuery() {
-        let request = GraphRequest.callPermissions(number, userWaID: "34600111222")
+        let request = GraphRequest.callPermissions(number, for: anaUser)
         #expect(request == GraphRequest(method: .get, path: "/v24.0/301234567890123/call_permissions?user_wa_id=34600111222", body: nil))
-        #expect(GraphRequest.callPermissions(number, userWaID: "ES.1 2&x").path.hasSuffix("user_wa_id=ES.1%202%26x"))
+        #expect(GraphRequest.callPermissions(number, for: WhatsAppUser(userID: BSUID("ES.1&x")!)).path.hasSuffix("recipient=ES.1%26x"))
+    }
+
+    /// With only a BSUID known, requests go to `recipient`; with a phone, to `to` alone (Meta
+    /// lets `to` win when both are sent, spec §11.4).
+    @Test func aUserWithoutAPhoneIsAddressedByRecipient() throws {
+        let connect = try body(GraphRequest.connect(number, to: usernameUser, offerSDP: offer))
+        #expect(connect["recipient"]?.string == "US.13491208655302741918")
+        #expect(connect["to"] == nil)
+        let text = try body(GraphRequest.sendText(number, to: usernameUser, body: "hi"))
+        #expect(text["recipient"]?.string == "US.13491208655302741918" && text["to"] == nil)
+        let request = try body(GraphRequest.callPermissionRequest(number, to: usernameUser))
+        #expect(request["recipient"]?.string == "US.13491208655302741918" && request["to"] == nil)
+        #expect(GraphRequest.callPermissions(number, for: usernameUser).path
+            == "/v24.0/301234567890123/call_permissions?recipient=US.13491208655302741918")
+        let both = WhatsAppUser(phone: PhoneNumber("34600111222"), userID: BSUID("ES.4471"))!
+        let toBoth = try body(GraphRequest.connect(number, to: both, offerSDP: offer))
+        #expect(toBoth["to"]?.string == "34600111222" && toBoth["recipient"] == nil)
     }
 
     @Test func everyBuiltRequestPassesTheValidator() throws {
         let requests = [
-            GraphRequest.connect(number, to: "34600111222", offerSDP: offer, bizOpaqueCallbackData: "t"),
+            GraphRequest.connect(number, to: anaUser, offerSDP: offer, bizOpaqueCallbackData: "t"),
             .preAccept(number, callID: userInitiatedCallID, answerSDP: answer),
             .accept(number, callID: userInitiatedCallID, answerSDP: answer),
             .reject(number, callID: userInitiatedCallID),
             .terminate(number, callID: userInitiatedCallID),
-            .sendText(number, to: "34600111222", body: "hi"),
-            .callPermissionRequest(number, to: "34600111222", bodyText: "May we call?"),
-            .callPermissions(number, userWaID: "34600111222"),
+            .sendText(number, to: anaUser, body: "hi"),
+            .callPermissionRequest(number, to: anaUser, bodyText: "May we call?"),
+            .callPermissions(number, for: anaUser),
         ]
         for request in requests {
             let parsed = try GraphCallActionRequest.parse(method: request.method.rawValue, path: request.path,

@@ -19,7 +19,7 @@ struct Driver {
     var checksum = 0
     var next = 0
     let ids: [CallId]
-    let user = PhoneNumber("+34 600 111 222")!
+    let user = WhatsAppUser(phone: PhoneNumber("+34 600 111 222")!)
     let business = PhoneNumber("442071838750")!
 
     init() {

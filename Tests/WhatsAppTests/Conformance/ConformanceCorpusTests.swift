@@ -37,6 +37,41 @@ import Runtime
         #expect(call.id.hasSuffix("=="))
     }
 
+    /// Meta's samples print permission replies without `messages[].type` (spec §11.8).
+    @Test func aPermissionReplyWithoutATypeIsStillAPermissionReply() throws {
+        let sample = try ConformanceSample("spec-written/messages-call-permission-reply-automatic-no-type.json")
+        let decoded = try WebhookDelivery.decode(sample.deliveries[0])
+        guard case .message(let message)? = decoded.events.first,
+              case .interactive(.callPermissionReply(let reply)) = message.content else {
+            Issue.record("not a permission reply: \(decoded.events)"); return
+        }
+        #expect(message.type == "interactive")
+        #expect(reply == CallPermissionReply(response: .accept, isPermanent: false, expirationTimestamp: 1_767_831_300,
+                                             responseSource: .automatic))
+        #expect(message.context?.id?.hasPrefix("wacid.") == true)
+    }
+
+    /// A username user's message: no `from`, no `wa_id`; the BSUID keys it (spec §11.4).
+    @Test func aUsernameUsersMessageIsKeyedByTheirBSUID() throws {
+        let sample = try ConformanceSample("meta-docs/messages-text-username-no-phone-2026.json")
+        let decoded = try WebhookDelivery.decode(sample.deliveries[0])
+        guard case .message(let message)? = decoded.events.first else { Issue.record("no message"); return }
+        #expect(message.from == nil)
+        let entry = CommsEntry(inbound: message)
+        #expect(entry.contactKey == message.fromUserID)
+        #expect(entry.phone == nil)
+    }
+
+    /// A voicemail's id is the call's wacid (spec §11.2): stored as a voicemail under its own key.
+    @Test func aVoicemailIsAMessageOfItsOwn() throws {
+        let sample = try ConformanceSample("meta-docs/messages-voicemail-audio-with-wacid-id-2026.json")
+        let decoded = try WebhookDelivery.decode(sample.deliveries[0])
+        guard case .message(let message)? = decoded.events.first else { Issue.record("no message"); return }
+        #expect(message.isVoicemail)
+        #expect(message.dedupKey == "message:\(message.id)")
+        #expect(CommsEntry(inbound: message).type == "voicemail")
+    }
+
     @Test func aFailedTerminateKeepsTheErrorMetaRepeatedAtValueLevelOnce() throws {
         let sample = try ConformanceSample("captures/calls-terminate-uic-failed-138021-mamlesh06-readme.json")
         let decoded = try WebhookDelivery.decode(sample.deliveries[0])
