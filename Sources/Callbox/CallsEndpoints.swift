@@ -228,7 +228,10 @@ final class CallsEndpoints {
         func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
         return [
             "call": .string(key), "state": text(state), "direction": text(slot?.direction.rawValue ?? session?.direction ?? record?.direction),
-            "remote": text(slot?.remote.description ?? session?.remoteNumber ?? record?.remoteNumber),
+            "remote": text(slot?.remote.description ?? session?.remoteNumber ?? record?.remoteNumber ?? session?.remoteUserId),
+            "user_id": text(slot?.remote.userID?.description ?? session?.remoteUserId ?? record?.remoteUserID),
+            "username": text(session?.remoteUsername),
+            "meta_errors": CallEventFeed.metaErrors(try journal.callReports.errors(callID: key)),
             "caller_name": text(contact?.name ?? handle.flatMap { calls.callerNames[$0] }), "contact": CallEventFeed.contactJSON(contact),
             "offer_sdp": text(session?.offerSDP), "answer_sdp": text(session?.answerSDP),
             "answered_by": feed.answererName(answerer), "agent": text(feed.agentName(of: answerer)),

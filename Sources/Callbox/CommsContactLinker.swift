@@ -8,8 +8,9 @@ import Runtime
 /// found in one turn of the loop are written in one transaction: a burst of messages from
 /// cached senders then costs one commit, not one fsync each.
 final class CommsContactLinker {
-    /// The contact id written when HubSpot has no contact with the number.
-    static func unknownContact(_ phone: PhoneNumber) -> String { "unknown:\(phone)" }
+    /// The contact id written when HubSpot has no contact with the number; a username user,
+    /// who has none, is `unknown:` and their user id.
+    static func unknownContact(_ phoneOrUserID: String) -> String { "unknown:\(phoneOrUserID)" }
 
     private let directory: ContactDirectory
     private let journal: Journal
@@ -32,7 +33,7 @@ final class CommsContactLinker {
         let contact: String
         switch result {
         case let .match(match): contact = match.id
-        case .noMatch: contact = Self.unknownContact(phone)
+        case .noMatch: contact = Self.unknownContact(phone.description)
         case let .unavailable(reason):
             log.warning("message left without a HubSpot contact", ["wamid": wamid, "reason": reason])
             return

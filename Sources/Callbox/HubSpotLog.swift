@@ -25,8 +25,12 @@ final class HubSpotLog {
     func callRecorded(_ record: CallDetailRecord, at now: Instant) throws {
         guard let direction = CallEngagement.Direction(rawValue: record.direction),
               let outcome = CallEngagement.Outcome(rawValue: record.outcome) else { return }
+        // A username user has no number (spec §11.4): their username, else their WhatsApp user
+        // id, stands where the number would.
+        let username = try journal.callSessions.session(callKey: record.callId)?.remoteUsername
+        let remote = record.remoteNumber ?? username ?? record.remoteUserID ?? ""
         let engagement = CallEngagement(
-            callID: record.callId, direction: direction, outcome: outcome, remoteNumber: record.remoteNumber ?? "",
+            callID: record.callId, direction: direction, outcome: outcome, remoteNumber: remote,
             businessNumber: record.businessNumber, offeredAtMilliseconds: record.offeredAt.unixMilliseconds,
             durationMilliseconds: record.duration.milliseconds, answeredBy: record.answeredBy,
             answeringOwnerID: record.answeredBy.flatMap(ownerID(ofAnswerer:)), endReason: record.endReason,

@@ -180,7 +180,9 @@ final class InboxProcessor {
             try calls.apply(.status(id, status), at: now)
         case let .message(message):
             events.increment(event.kind)
-            let record = CommsRecord(CommsEntry(inbound: message), at: now)
+            var record = CommsRecord(CommsEntry(inbound: message), at: now)
+            // HubSpot contacts are found by phone: a username user's message is known to match none.
+            if record.phone == nil { record.hubspotContactID = CommsContactLinker.unknownContact(record.contactKey) }
             let stored = try journal.comms.recordInbound(record)
             if stored { try hubSpotLog?.inboundMessageStored(record, at: now) }
             if stored, let phone = record.phone.flatMap(PhoneNumber.init) { storedMessages.append((record.wamid, phone)) }

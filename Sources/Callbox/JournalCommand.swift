@@ -63,7 +63,8 @@ enum JournalCommand {
         }
         print(row(["offered (UTC)", "call", "direction", "number", "outcome", "duration", "answered by"]))
         for call in calls {
-            print(row([TimeText.format(call.offeredAt), call.callId, call.direction, call.remoteNumber ?? "-", call.outcome,
+            // A username user has no number (spec §11.4): their user id stands in its place.
+            print(row([TimeText.format(call.offeredAt), call.callId, call.direction, call.remoteNumber ?? call.remoteUserID ?? "-", call.outcome,
                        TimeText.duration(call.duration), call.answeredBy ?? "-"]))
         }
     }
@@ -75,7 +76,10 @@ enum JournalCommand {
             return
         }
         if let session = try journal.callSessions.session(callKey: key) {
-            print("\(key): \(session.direction) \(session.remoteNumber ?? "-") ↔ \(session.businessNumber)"
+            let user = session.remoteNumber.map { "+\($0)" }
+                ?? session.remoteUsername.map { "\($0) (username)" } ?? session.remoteUserId ?? "-"
+            print("\(key): \(session.direction) \(user) ↔ \(session.businessNumber)"
+                  + (session.remoteNumber != nil ? session.remoteUserId.map { " [\($0)]" } ?? "" : "")
                   + (session.answerer.map { ", answered by \($0)" } ?? ""))
         }
         for transition in transitions {
@@ -86,6 +90,12 @@ enum JournalCommand {
         if let record = try journal.callRecords.call(id: key) {
             print("  recorded: \(record.outcome), \(TimeText.duration(record.duration))" + (record.endReason.map { ", \($0)" } ?? ""))
             if let quality = record.quality { print("  quality: \(quality)") }
+        }
+        for error in try journal.callReports.errors(callID: key) {
+            print("  Meta (\(error.event)): \(error.text)")
+        }
+        for media in try journal.callReports.media(callID: key) {
+            print("  \(media.kind.rawValue) ready at Meta: media \(media.mediaID)" + (media.mimeType.map { ", \($0)" } ?? ""))
         }
     }
 

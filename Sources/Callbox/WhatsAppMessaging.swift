@@ -142,8 +142,9 @@ final class WhatsAppMessaging {
 
     /// `GET /api/comms?phone=&after=&limit=` → {messages (oldest first), next}.
     func conversation(_ request: ApiRequest, _ responder: HTTPResponder) {
-        guard let text = request.http.queryValue("phone"), let phone = PhoneNumber(text) else {
-            responder.respond(ApiResponse.error(400, "bad_phone", "'phone' must be a phone number in international form, e.g. +34 600 111 222"))
+        guard let text = request.http.queryValue("phone"), let user = WhatsAppUser(address: text) else {
+            responder.respond(ApiResponse.error(400, "bad_phone",
+                                                "'phone' must be a phone number in international form, e.g. +34 600 111 222, or a WhatsApp user id such as US.13491208655302741918"))
             return
         }
         var cursor: Int64?
@@ -163,7 +164,11 @@ final class WhatsAppMessaging {
             limit = min(value, Self.maxPageSize)
         }
         do {
-            let page = try journal.comms.conversation(with: .phone(phone.description), after: cursor, limit: limit)
+            // A username user's messages are filed under their BSUID, followed through changes (spec §11.4).
+            let party: CommsLog.Party = if let phone = user.phone { .phone(phone.description) } else {
+                .contactKey(try journal.userIDChanges.current(for: user.key))
+            }
+            let page = try journal.comms.conversation(with: party, after: cursor, limit: limit)
             responder.respond(ApiResponse.json(200, [
                 "messages": .array(page.records.map(Self.describe)),
                 "next": page.nextCursor.map { .string(String($0)) } ?? .null,
@@ -183,7 +188,9 @@ final class WhatsAppMessaging {
             "mime_type": text(record.mimeType), "caption": text(record.caption), "file_name": text(record.fileName),
             "status": text(record.status), "error": error,
             "contact_key": .string(record.contactKey), "phone": text(record.phone),
-            "hubspot_contact_id": text(record.hubspotContactID),
+            // The seed's rule: a message no HubSpot contact is known for is `unknown:{phone}`
+            // (`unknown:{user id}` for a username user), also before HubSpot has been asked.
+            "hubspot_contact_id": .string(record.hubspotContactID ?? CommsContactLinker.unknownContact(record.phone ?? record.contactKey)),
             "sent_at_ms": .integer(record.sentAt.unixMilliseconds),
             "status_at_ms": record.statusAt.map { .integer($0.unixMilliseconds) } ?? .null,
             "updated_at_ms": .integer(record.updatedAt.unixMilliseconds),

@@ -6,9 +6,11 @@ import Runtime
 /// simulator at `/dev/hubspot` (issue 5 contract, "Files"). Files are cached by ETag and
 /// revalidated on every use, so a box upgrade reaches every open widget at its next load.
 final class WidgetServer {
-    /// HubSpot's app hosts (US and EU data centres) when `[http] frame_ancestors` is not set
-    /// (hubspot-calling-extensions.md §1).
-    static let defaultHubSpotOrigins = ["https://app.hubspot.com", "https://app-eu1.hubspot.com"]
+    /// HubSpot's production UI origins, one per data centre (na1, eu1, na2, na3, ap1: the hosts
+    /// HubSpot's own CLI accepts, hubspot-recordings-and-inbound.md §4), always allowed; the
+    /// widget's `Constants.hubSpotOrigins` is the same list. Exact names, never `*.hubspot.com`.
+    static let defaultHubSpotOrigins = ["https://app.hubspot.com", "https://app-eu1.hubspot.com", "https://app-na2.hubspot.com",
+                                        "https://app-na3.hubspot.com", "https://app-ap1.hubspot.com"]
 
     private let hubSpotOrigins: [String]
     private let publicOrigin: String?
@@ -26,7 +28,8 @@ final class WidgetServer {
 
     init(http: HTTPSettings, dev: DevSettings, boxName: String, businessNumber: String? = nil) {
         self.businessNumber = businessNumber
-        hubSpotOrigins = http.frameAncestors.isEmpty ? Self.defaultHubSpotOrigins : http.frameAncestors
+        // `[http] frame_ancestors` adds to HubSpot's own origins: a portal on any data centre keeps working.
+        hubSpotOrigins = Self.defaultHubSpotOrigins + http.frameAncestors.filter { !Self.defaultHubSpotOrigins.contains($0) }
         publicOrigin = http.publicURL.map { ($0.isSecure ? "https://" : "http://") + $0.host + ($0.port.map { ":\($0)" } ?? "") }
         hostSimulator = dev.hostSimulator
         isSecure = http.tls != nil

@@ -42,7 +42,7 @@ enum ConfigSchema {
         .optional("tls_cert"),
         .optional("tls_key"),
         .optional("max_body", default: "1MiB"),
-        .optional("frame_ancestors", default: "https://app.hubspot.com https://app-eu1.hubspot.com"),
+        .optional("frame_ancestors"),
     ])
     static let whatsapp = SectionSchema(name: "whatsapp", isNamed: false, keys: [
         .optional("phone_number_id"),

@@ -81,8 +81,14 @@ public struct CallEngagement: Equatable, Sendable {
         }
     }
 
+    /// The number in international form, or the username or user id of a WhatsApp user who
+    /// has no number (spec §11.4) as it is.
+    var remote: String {
+        !remoteNumber.isEmpty && remoteNumber.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+            ? "+" + remoteNumber : remoteNumber
+    }
+
     public var title: String {
-        let remote = "+" + remoteNumber
         switch (outcome, direction) {
         case (.completed, .inbound): return "WhatsApp call from \(remote)"
         case (.completed, .outbound): return "WhatsApp call to \(remote)"
@@ -111,7 +117,6 @@ public struct CallEngagement: Equatable, Sendable {
     /// `hs_call_external_id` so the call can be found again by it.
     public func properties(idempotencyKey: String, ownerID: String?) -> JSONValue {
         let business = "+" + businessNumber
-        let remote = "+" + remoteNumber
         var members: [JSONMember] = [
             JSONMember("hs_timestamp", .string(String(offeredAtMilliseconds))),
             JSONMember("hs_call_title", .string(title)),

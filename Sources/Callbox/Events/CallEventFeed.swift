@@ -65,10 +65,13 @@ final class CallEventFeed {
 
     private func publishIncoming(_ call: CallHandle, schedule: RingSchedule, ringsAt: Instant, to audience: LiveEvent.Audience) {
         guard let slot = calls.table.slot(call), slot.state.name == .ringing, let key = calls.key(of: call) else { return }
-        let offer = (try? journal.callSessions.session(callKey: key))??.offerSDP
+        let session = (try? journal.callSessions.session(callKey: key)) ?? nil
+        let offer = session?.offerSDP
         let contact = contacts[call]
         hub.publish("call.incoming", [
             "call": .string(key), "from": .string(slot.remote.description),
+            "user_id": slot.remote.userID.map { .string($0.description) } ?? .null,
+            "username": session?.remoteUsername.map(JSONValue.string) ?? .null,
             "caller_name": (contact?.name ?? calls.callerNames[call]).map(JSONValue.string) ?? .null,
             "contact": Self.contactJSON(contact),
             "offer_sdp": offer.map(JSONValue.string) ?? .null, "ring_reason": .string(schedule.plan.reason.description),
@@ -80,12 +83,20 @@ final class CallEventFeed {
     func stateChanged(_ change: CallStateChange) {
         if change.state != .ringing, let timer = headStarts.removeValue(forKey: change.handle) { loop.cancel(timer) }
         if change.state.isTerminal { contacts[change.handle] = nil }
+        // Meta's own words for why a call failed, once it has ended (spec §11.3).
+        let errors = change.state.isTerminal ? Self.metaErrors((try? journal.callReports.errors(callID: change.key)) ?? []) : .null
         hub.publish("call.state", [
             "call": .string(change.key), "state": .string(change.state.rawValue), "direction": .string(change.direction.rawValue),
-            "remote": .string(change.remote.description), "answered_by": answererName(change.answerer),
+            "remote": .string(change.remote.description), "meta_errors": errors, "answered_by": answererName(change.answerer),
             "agent": agentName(of: change.answerer).map(JSONValue.string) ?? .null, "at_ms": .integer(change.at.unixMilliseconds),
             "outcome": change.outcome.map(JSONValue.string) ?? .null, "end_reason": change.endReason.map(JSONValue.string) ?? .null,
         ])
+    }
+
+    /// What agents read of Meta's errors: its most specific words and the code.
+    static func metaErrors(_ rows: [CallReports.MetaErrorRow]) -> JSONValue {
+        var seen: Set<String> = []
+        return .array(rows.map(\.text).filter { seen.insert($0).inserted }.map(JSONValue.string))
     }
 
     /// Meta answered an outbound call: the agent whose browser placed it applies the SDP.

@@ -18,7 +18,8 @@ final class MessageEventFeed {
     func stored(wamid: String) {
         guard let record = try? journal.comms.record(wamid: wamid) else { return }
         hub.publish("message.new", [
-            "phone": record.phone.map(JSONValue.string) ?? .null, "wamid": .string(record.wamid),
+            "phone": record.phone.map(JSONValue.string) ?? .null, "contact_key": .string(record.contactKey),
+            "wamid": .string(record.wamid),
             "direction": .string(record.direction), "type": .string(record.type),
             "body": (record.body ?? record.caption).map(JSONValue.string) ?? .null,
             "contact_id": record.hubspotContactID.map(JSONValue.string) ?? .null,
@@ -27,9 +28,9 @@ final class MessageEventFeed {
     }
 
     func status(wamid: String, status: String) {
-        let phone = (try? journal.comms.record(wamid: wamid))?.phone
-        hub.publish("message.status", ["wamid": .string(wamid), "phone": phone.map(JSONValue.string) ?? .null,
-                                       "status": .string(status)])
+        let record = (try? journal.comms.record(wamid: wamid)) ?? nil
+        hub.publish("message.status", ["wamid": .string(wamid), "phone": record?.phone.map(JSONValue.string) ?? .null,
+                                       "contact_key": record.map { .string($0.contactKey) } ?? .null, "status": .string(status)])
     }
 
     func permissionChanged(contactKey: String, phone: PhoneNumber?, record: PermissionRecord, change: PermissionChange) {

@@ -1,11 +1,11 @@
 // The calling widget: screens, the call in progress, and what HubSpot is told about it.
 // HubSpot hears nothing before the handshake (the protocol module drops it, and so do we).
-import CallingExtensions from "./calling-extensions.js";
+import CallingExtensions, { Constants } from "./calling-extensions.js";
 import CallingRelay from "./calling-relay.js";
 import { BoxApi, BoxEvents } from "./box-api.js";
 import { BrowserCall } from "./browser-call.js";
 import { CommsPanel } from "./comms-panel.js";
-import { plainWords, clockTime, displayNumber, duration, samePhone } from "./plain-words.js";
+import { plainWords, clockTime, displayNumber, displayUser, duration, samePhone } from "./plain-words.js";
 
 /** The size HubSpot should give the iframe (INITIALIZED sizeInfo), px. */
 const WIDGET_SIZE = { width: 400, height: 600 };
@@ -14,7 +14,7 @@ const WIDGET_SIZE_WITH_MESSAGES = { width: 400, height: 760 };
 /** HubSpot's object type id of contacts, for navigateToRecord. */
 const CONTACT_OBJECT_TYPE = "0-1";
 /** HubSpot's own origins, when the box's config cannot be read (spec §1). */
-const DEFAULT_HOST_ORIGINS = ["https://app.hubspot.com", "https://app-eu1.hubspot.com"];
+const DEFAULT_HOST_ORIGINS = Constants.hubSpotOrigins;
 /** A second DIAL_NUMBER for the same number and record this soon is HubSpot repeating itself (SDK issue #210). */
 const DIAL_REPEAT_WINDOW_MS = 3000;
 /** How often the call timer is redrawn. */
@@ -217,7 +217,7 @@ function partyName(call) {
 
 function fillParty(prefix, call) {
   $(prefix + "-name").textContent = partyName(call);
-  $(prefix + "-number").textContent = displayNumber(call.remote);
+  $(prefix + "-number").textContent = displayUser(call.remote, call.username);
 }
 
 function renderIncoming() {
@@ -483,7 +483,7 @@ function replayEarly() {
 function incomingCall(data) {
   if (!state.agent || state.call) return;
   const call = newCall({
-    direction: "inbound", id: data.call, remote: data.from, callerName: data.caller_name || "",
+    direction: "inbound", id: data.call, remote: data.from, username: data.username || "", callerName: data.caller_name || "",
     contact: data.contact, offerSdp: data.offer_sdp, ringReason: data.ring_reason, via: null,
     startedAt: data.rings_at_ms || Date.now(),
   });
@@ -618,6 +618,7 @@ function callState(data) {
     renderCalling();
     if (state.screen !== "calling") show("calling");
   } else if (FINAL_STATES.has(data.state)) {
+    call.metaErrors = data.meta_errors || [];
     endCallLocally(endStatus(call, data.state));
   }
 }
@@ -675,6 +676,10 @@ function endCallLocally(callEndStatus) {
   $("ended-outcome").value = call.answeredAt ? "f240bbac-87c9-4f6e-bf70-924b57d47db7"
     : callEndStatus === "BUSY" ? "9d9162e7-6cf3-4944-bf63-4dff82258764" : "73a0d17f-1163-4015-bdd5-ec830791da20";
   $("ended-notes").value = "";
+  // Meta's own words for what went wrong, as it reported them.
+  const metaErrors = call.metaErrors || [];
+  $("ended-meta-error").hidden = metaErrors.length === 0;
+  $("ended-meta-error").textContent = metaErrors.length ? "WhatsApp said: " + metaErrors.join("; ") : "";
   show("ended");
 }
 

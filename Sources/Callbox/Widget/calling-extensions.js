@@ -99,7 +99,12 @@ const handlerNames = Object.freeze({
 // The SYNC fields that make up READY's context (§3.3).
 const contextFields = ["engagementId", "portalId", "userId", "ownerId", "iframeLocation", "usesCallingWindow", "hostUrl"];
 
-export const Constants = Object.freeze({ messageType, callEndStatus, iframeLocation, errorType, version: SDK_VERSION, handlerNames });
+// HubSpot's production UI origins, one per data centre (na1, eu1, na2, na3, ap1): the hosts HubSpot's
+// own CLI accepts, exact names, never a wildcard (hubspot-recordings-and-inbound §4).
+const hubSpotOrigins = Object.freeze(["https://app.hubspot.com", "https://app-eu1.hubspot.com", "https://app-na2.hubspot.com", "https://app-na3.hubspot.com", "https://app-ap1.hubspot.com"]);
+
+export const Constants = Object.freeze({ messageType, callEndStatus, iframeLocation, errorType, version: SDK_VERSION, handlerNames,
+  hubSpotOrigins });
 
 // `https://*.example.com` in an allow-list matches any subdomain, as CSP does.
 function originAllowed(origin, allowed) {

@@ -48,7 +48,7 @@ export class CommsPanel {
 
   /** A live event from the box. */
   receive(type, data) {
-    if (!this.phone || !samePhone(data.phone, this.phone)) return;
+    if (!this.phone || !(samePhone(data.phone, this.phone) || data.contact_key === this.phone)) return;
     if (type === "message.new") this.append(data);
     if (type === "message.status") {
       const item = this.list.querySelector('[data-wamid="' + CSS.escape(data.wamid || "") + '"]');

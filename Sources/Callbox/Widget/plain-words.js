@@ -59,8 +59,21 @@ export function displayNumber(number) {
   return /^\d+$/.test(text) ? "+" + text : text;
 }
 
+/**
+ * Where a number would be: the number, or for a WhatsApp user who has none (a username
+ * user, known by a user id such as "US.1349…") their username, else their user id.
+ */
+export function displayUser(number, username) {
+  const text = String(number || "");
+  if (/^\d+$/.test(text)) return "+" + text;
+  if (username) return username + " (WhatsApp username)";
+  return text ? "WhatsApp user " + text : "";
+}
+
 /** Digits only, so "+34 600-111 222" and "34600111222" name the same phone. */
 export function samePhone(a, b) {
+  // A WhatsApp user id ("US.1349…") is compared whole; only phones are compared by digits.
+  if (/[A-Za-z]/.test(String(a || "")) || /[A-Za-z]/.test(String(b || ""))) return a !== "" && a === b;
   const digits = (text) => String(text || "").replace(/\D/g, "").replace(/^00/, "");
   return digits(a) !== "" && digits(a) === digits(b);
 }

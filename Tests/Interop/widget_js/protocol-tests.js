@@ -121,6 +121,38 @@ test("a SYNC whose hostUrl is not its origin is ignored", () => {
   check(!cti.isReady, "not ready");
 });
 
+// HubSpot's own IFrameManager can send a SYNC with nothing but type, hostUrl and messageId:
+// the handshake completes, READY carries just the host, and later messages flow.
+test("a SYNC with only type, hostUrl and messageId completes the handshake", () => {
+  const { win, cti, calls } = make();
+  win.deliver({ type: "SYNC", hostUrl: HOST, messageId: "1732170000000_1" });
+  check(cti.isReady, "ready");
+  equal(win.sent.map((s) => s.message.type), ["SYNC_ACK"], "sent");
+  equal(win.sent[0].target, HOST, "SYNC_ACK goes to the host");
+  equal(calls.map((c) => c.name), ["onReady"], "handlers");
+  equal(calls[0].data, { hostUrl: HOST }, "READY's context");
+  equal(cti.iframeLocation, "widget", "no location means the classic widget");
+  win.deliver({ type: "DIAL_NUMBER", messageId: "1732170000000_2", data: { phoneNumber: "+34600111222" } });
+  equal(calls.map((c) => c.name), ["onReady", "onDialNumber"], "a later message is dispatched");
+});
+
+// Every production HubSpot UI domain (hubspot-recordings-and-inbound §4) may host the widget.
+test("a SYNC from every HubSpot data centre's domain is accepted with the box's defaults", () => {
+  for (const origin of ["https://app.hubspot.com", "https://app-eu1.hubspot.com", "https://app-na2.hubspot.com",
+    "https://app-na3.hubspot.com", "https://app-ap1.hubspot.com"]) {
+    const win = fakeWindow();
+    const cti = new CallingExtensions({ hostOrigins: Constants.hubSpotOrigins, eventHandlers: {}, window: win });
+    win.deliver({ type: "SYNC", hostUrl: origin, messageId: "1_1" }, { origin });
+    check(cti.isReady, origin + " accepted");
+  }
+  for (const origin of ["https://local.hubspot.com", "https://app-na1.hubspot.com", "https://evil.example.com"]) {
+    const win = fakeWindow();
+    const cti = new CallingExtensions({ hostOrigins: Constants.hubSpotOrigins, eventHandlers: {}, window: win });
+    win.deliver({ type: "SYNC", hostUrl: origin, messageId: "1_1" }, { origin });
+    check(!cti.isReady, origin + " refused");
+  }
+});
+
 test("a SYNC without hostUrl targets the sender's origin", () => {
   const { win, calls } = make();
   const message = sync();
