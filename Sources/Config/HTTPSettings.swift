@@ -8,7 +8,7 @@ public struct HTTPSettings: Hashable, Sendable {
     public var tls: TLSFiles?
     /// Largest request body accepted; larger ones get 413.
     public var maxBody: Int
-    /// Origins allowed to frame the widget.
+    /// Origins allowed to frame the widget besides HubSpot's own, which are always allowed.
     public var frameAncestors: [String]
 
     public struct TLSFiles: Hashable, Sendable {

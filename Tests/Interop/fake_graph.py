@@ -57,6 +57,26 @@ def meta_error(code, message, http_status=400, details=None, subcode=None):
     return http_status, {"error": error}
 
 
+# A business-scoped user id (spec §9, §11.4): `CC.` and up to 128 alphanumerics; parents `CC.ENT.…`.
+BSUID = re.compile(r"[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}")
+
+
+def addressee(fields, problems, what, phone_key="to"):
+    """Whom a request is for (spec §11.4): `to` digits, or `recipient` with a BSUID when no
+    phone is known; `to` wins when both are present. Returns the key permissions are kept under."""
+    to, recipient = fields.get(phone_key), fields.get("recipient")
+    if to is not None:
+        if not re.fullmatch(r"\d{6,20}", str(to)):
+            problems.append(f"{what} needs '{phone_key}' digits, got {to!r}")
+        return str(to)
+    if recipient is not None:
+        if not BSUID.fullmatch(str(recipient)):
+            problems.append(f"{what} 'recipient' must be a BSUID, got {recipient!r}")
+        return str(recipient)
+    problems.append(f"{what} needs '{phone_key}' digits or a 'recipient' BSUID")
+    return ""
+
+
 def check_sdp(sdp, expected_type, problems):
     if not isinstance(sdp, str):
         problems.append("session.sdp is not a string")
@@ -179,9 +199,8 @@ class FakeGraph(LoopbackServer):
         if len(self.permission_gets) > PERMISSION_GETS_PER_SECOND:
             return meta_error(613, "Calls to this api have exceeded the rate limit.", 429)
         query = dict(pair.split("=", 1) for pair in request.path.partition("?")[2].split("&") if "=" in pair)
-        wa_id = query.get("user_wa_id", "")
-        if not re.fullmatch(r"\d{6,20}", wa_id):
-            problems.append(f"call_permissions needs user_wa_id digits, got {wa_id!r}")
+        wa_id = addressee(query, problems, "call_permissions", phone_key="user_wa_id")
+        if problems:
             return meta_error(100, "Invalid parameter", 400, details="user_wa_id")
         permission = self.permission_of(wa_id)
         limits, can_send = self.request_limits(wa_id)
@@ -209,9 +228,7 @@ class FakeGraph(LoopbackServer):
                 problems.append(f"free-form call_permission_request cannot carry a {part}")
         if "body" in interactive and not isinstance((interactive["body"] or {}).get("text"), str):
             problems.append("interactive.body.text must be a string")
-        to = str(body.get("to", ""))
-        if not re.fullmatch(r"\d{6,20}", to):
-            problems.append("a permission request needs 'to' digits")
+        to = addressee(body, problems, "a permission request")
         if problems:
             return meta_error(100, "Invalid parameter", 400, details="; ".join(problems))
         if self.permission_of(to)["status"] == "permanent":
@@ -236,8 +253,7 @@ class FakeGraph(LoopbackServer):
         if "connection" in body:
             problems.append("legacy connection.webrtc parameter used")
         if action == "connect":
-            if not re.fullmatch(r"\d{6,20}", str(body.get("to", ""))):
-                problems.append("connect needs 'to' digits")
+            callee = addressee(body, problems, "connect")
             session = body.get("session") or {}
             if session.get("sdp_type") != "offer":
                 problems.append("connect session.sdp_type must be offer")
@@ -262,7 +278,7 @@ class FakeGraph(LoopbackServer):
             return self.scripted.pop(0)
         if problems:
             return meta_error(100, "Invalid parameter", 400, details="; ".join(problems))
-        if action == "connect" and self.permission_of(str(body.get("to")))["status"] == "no_permission":
+        if action == "connect" and self.permission_of(callee)["status"] == "no_permission":
             return meta_error(138006, "No approved call permission found", 401)
         if action == "connect":
             call_id = f"wacid.FAKE{self.next_call:08d}"
@@ -283,9 +299,12 @@ class FakeGraph(LoopbackServer):
                 return refused
         wamid = f"wamid.FAKE{self.next_message:08d}"
         self.next_message += 1
-        to = body.get("to", "")
-        return 200, {"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}],
-                     "messages": [{"id": wamid}]}
+        to = addressee(body, problems, "a message")
+        if problems:
+            return meta_error(100, "Invalid parameter", 400, details="; ".join(problems))
+        # Sent to a BSUID, Meta answers with the user id and no wa_id (corpus: graph-messages-send-response-bsuid-only).
+        contact = {"input": to, "wa_id": to} if "to" in body else {"input": to, "user_id": to}
+        return 200, {"messaging_product": "whatsapp", "contacts": [contact], "messages": [{"id": wamid}]}
 
     def _handler(self):
         fake = self
