@@ -21,7 +21,10 @@ swift test --skip-build 2>&1 | tee .build/swift-test.log | grep -E "✘|Test run
 grep -qE "✔ Test run with [0-9]+ tests? (in [0-9]+ suites? )?passed" .build/swift-test.log || { echo "Swift tests failed"; exit 1; }
 
 step "Fuzz (${fuzz_seconds}s each)"
-fuzz_targets="WebhookFuzz:Tests/Fixtures/webhooks ConfigFuzz:Tests/Fixtures/config SDPFuzz:Tests/Fixtures/sdp STUNFuzz:Tests/Fixtures/stun RTPFuzz:Tests/Fixtures/rtp"
+# Seeds: each parser's own fixtures; the webhook decoder and the SDP parser also start from the
+# whole conformance corpus (Meta's samples and real captures, Tests/Fixtures/conformance/).
+conformance="Tests/Fixtures/conformance/meta-docs,Tests/Fixtures/conformance/captures,Tests/Fixtures/conformance/spec-written"
+fuzz_targets="WebhookFuzz:Tests/Fixtures/webhooks,$conformance ConfigFuzz:Tests/Fixtures/config SDPFuzz:Tests/Fixtures/sdp,$conformance STUNFuzz:Tests/Fixtures/stun RTPFuzz:Tests/Fixtures/rtp"
 for target in $fuzz_targets; do
     swift build --sanitize=fuzzer -Xswiftc -DFUZZING --scratch-path .build-fuzz \
         --product "${target%%:*}" 2>&1 | grep -E "error|Build" | tail -3
@@ -31,7 +34,7 @@ for target in $fuzz_targets; do
     name=${target%%:*}; seeds=${target#*:}
     corpus=.build/fuzz-corpus/$name; mkdir -p "$corpus"
     .build-fuzz/debug/$name -max_total_time="$fuzz_seconds" -artifact_prefix=.build/fuzz-artifacts/ \
-        "$corpus" "$seeds" 2>&1 | grep -E "^(Done|==|SUMMARY)|ERROR|crash" || true
+        "$corpus" ${seeds//,/ } 2>&1 | grep -E "^(Done|==|SUMMARY)|ERROR|crash" || true
     [ -z "$(ls .build/fuzz-artifacts 2>/dev/null)" ] || { echo "fuzzer $name found a crash: .build/fuzz-artifacts"; exit 1; }
 done
 

@@ -277,11 +277,11 @@ final class InboxProcessor {
         }
     }
 
-    private func store(_ media: CallMediaReady, _ kind: CallReports.MediaKind, of call: CallWebhook, at now: Instant) throws {
+    private func store(_ media: MediaAttachment, _ kind: CallReports.MediaKind, of call: CallWebhook, at now: Instant) throws {
         try journal.callReports.recordMedia(callID: call.id, CallReports.MediaRow(
-            kind: kind, mediaID: media.mediaID, sha256: media.sha256, mimeType: media.mimeType, url: media.url,
+            kind: kind, mediaID: media.id, sha256: media.sha256, mimeType: media.mimeType, url: media.url,
             userPhone: call.userPhone, userID: call.userID), at: now)
-        log.info("call \(kind.rawValue) ready at Meta", ["call": call.id, "media": media.mediaID])
+        log.info("call \(kind.rawValue) ready at Meta", ["call": call.id, "media": media.id])
     }
 
     private func repoint(previous: String, current: String, phone: String?, at now: Instant) throws {

@@ -32,8 +32,8 @@ public struct CallWebhook: Sendable, Equatable {
         /// `call_created`: a SIP call began; no SDP (spec §11.3).
         case created
         /// `call_recording_available` / `call_transcription_available` (spec §11.1).
-        case recordingAvailable(CallMediaReady)
-        case transcriptionAvailable(CallMediaReady)
+        case recordingAvailable(MediaAttachment)
+        case transcriptionAvailable(MediaAttachment)
         /// An `event` this model does not know (Meta lists `media_update`, undocumented): kept
         /// and counted, not refused.
         case other(String)
@@ -147,35 +147,18 @@ public struct CallWebhook: Sendable, Equatable {
     }
 }
 
-/// A recording (`call_recording.audio`) or transcript (`call_transcript.document`) Meta has
-/// ready for a call (spec §11.1): fetched with the access token from `url` (5 minutes) or by
-/// `id` through Graph (7 days), and checked against `sha256`.
-public struct CallMediaReady: Sendable, Equatable {
-    public var mediaID: String
-    public var sha256: String?
-    public var mimeType: String?
-    public var url: String?
-
-    public init(mediaID: String, sha256: String? = nil, mimeType: String? = nil, url: String? = nil) {
-        self.mediaID = mediaID
-        self.sha256 = sha256
-        self.mimeType = mimeType
-        self.url = url
-    }
-
-    /// `kind` is the inner object's name Meta documents (`audio`, `document`); when it is
-    /// missing, the object named by `type` is read, and failing that the single object inside.
-    static func decode(_ reader: FieldReader, kind: String) throws(WebhookDecodeError) -> CallMediaReady {
+/// Where a recording (`call_recording.audio`) or transcript (`call_transcript.document`) Meta
+/// has ready for a call sits (spec §11.1): fetched with the access token from its `url` (5
+/// minutes) or by its id through Graph (7 days), and checked against its `sha256`. The file
+/// object is read as any media attachment; `kind` names it (`audio`, `document`), and when it is
+/// missing the object named by `type`, failing that the single object inside, is read.
+enum CallMediaReady {
+    static func decode(_ reader: FieldReader, kind: String) throws(WebhookDecodeError) -> MediaAttachment {
         let outer = try reader.object()
         var media = outer[kind]
         if !media.isPresent, let type = try outer["type"].optionalString() { media = outer[type] }
         if !media.isPresent, let only = outer.value?.members?.first(where: { $0.value.members != nil }) { media = outer[only.name] }
-        let file = try media.object()
-        return CallMediaReady(
-            mediaID: try file["id"].digitsOrText(),
-            sha256: try file["sha256"].optionalString(),
-            mimeType: try file["mime_type"].optionalString(),
-            url: try file["url"].optionalString())
+        return try MediaAttachment.decode(media, kind: kind)
     }
 }
 

@@ -123,7 +123,7 @@ public struct MediaAttachment: Sendable, Equatable {
         let media = try reader.object()
         return MediaAttachment(
             kind: kind,
-            id: try media["id"].nonEmptyString(),
+            id: try media["id"].digitsOrText(),
             mimeType: try media["mime_type"].optionalString(),
             sha256: try media["sha256"].optionalString(),
             caption: try media["caption"].optionalString(),

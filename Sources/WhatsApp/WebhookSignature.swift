@@ -29,12 +29,16 @@ public enum WebhookSignature {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// The digest bytes of a well-formed header: exactly `sha256=` and 64 lowercase hex digits.
+    /// The digest bytes of a well-formed header: `sha256=` and 64 hex digits. Meta writes
+    /// lowercase; the prefix and digits are read in either case and surrounding spaces skipped
+    /// (a proxy may re-case or pad a header), which weakens nothing: the digest still has to match.
     private static func parse(_ header: String) -> [UInt8]? {
-        let text = Array(header.utf8)
+        var text = Array(header.utf8)
+        while text.first == UInt8(ascii: " ") || text.first == UInt8(ascii: "\t") { text.removeFirst() }
+        while text.last == UInt8(ascii: " ") || text.last == UInt8(ascii: "\t") { text.removeLast() }
         let prefixBytes = Array(prefix.utf8)
         guard text.count == prefixBytes.count + 2 * HMACSHA256.digestLength,
-              text.starts(with: prefixBytes) else { return nil }
+              text.prefix(prefixBytes.count).map({ $0 | 0x20 }).elementsEqual(prefixBytes.map { $0 | 0x20 }) else { return nil }
         var digest: [UInt8] = []
         digest.reserveCapacity(HMACSHA256.digestLength)
         var index = prefixBytes.count
@@ -50,6 +54,7 @@ public enum WebhookSignature {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
         default: nil
         }
     }

@@ -114,3 +114,38 @@ def test_every_real_offer_rings_and_is_answered_from_the_handset(make_box, graph
     hook(box, "onhook")
     wait_for(lambda: graph.calls("terminate"), what="terminate after hanging up")
     assert graph.all_problems() == []
+
+
+def test_metas_call_errors_reach_the_agent_in_its_own_words(make_box, graph):
+    """The real capture of a failed call: error 138021 inside the call and again at value level."""
+    box = make_box(ring_timeout="30s")
+    connect = conformance.for_box(conformance.deliveries("captures/calls-connect-uic-mamlesh06-readme.json")[0], meta.PHONE_NUMBER_ID)
+    call = connect["entry"][0]["changes"][0]["value"]["calls"][0]
+    call["timestamp"] = meta.now()
+    call["session"]["sdp"] = conformance.on_loopback(call["session"]["sdp"])
+    box.deliver(connect)
+    wait_for(lambda: "ringing" in states(box, call["id"]), what="ringing")
+    terminate = conformance.for_box(
+        conformance.deliveries("captures/calls-terminate-uic-failed-138021-mamlesh06-readme.json")[0], meta.PHONE_NUMBER_ID)
+    error = terminate["entry"][0]["changes"][0]["value"]["calls"][0]["errors"][0]
+    box.deliver(terminate)
+    wait_for(lambda: box.query("select * from calls where call_id = ?", call["id"]), what="the call record")
+    status, body, _ = box.login().get(f"/api/calls/status/{call['id']}")
+    assert status == 200
+    words = error.get("error_data", {}).get("details") or error["message"]
+    # Meta repeated the error at value level; the agent reads it once.
+    assert body["meta_errors"] == [f"{words} (Meta error {error['code']})"], body["meta_errors"]
+    assert body["outcome"] == "failed"
+
+
+def test_recordings_transcripts_and_voicemails_are_kept(box):
+    for name in ("meta-docs/calls-call-recording-available-2026.json", "meta-docs/calls-call-transcription-available-2026.json",
+                 "meta-docs/messages-voicemail-audio-with-wacid-id-2026.json"):
+        for delivery in conformance.deliveries(name):
+            assert box.deliver(conformance.for_box(delivery, meta.PHONE_NUMBER_ID))[0] == 200
+    wait_for(lambda: settled(box) and len(settled(box)) == 3, what="all three processed")
+    media = box.query("select kind, media_id, mime_type, sha256 from call_media order by kind")
+    assert [row["kind"] for row in media] == ["recording", "transcript"]
+    assert all(row["media_id"] and row["mime_type"] for row in media), media
+    voicemail = box.query("select wamid, type, body from comms_log")
+    assert len(voicemail) == 1 and voicemail[0]["wamid"].startswith("wacid.") and voicemail[0]["type"] == "voicemail"

@@ -56,12 +56,16 @@ def test_an_undecodable_signed_delivery_is_kept_answered_200_and_counted(box):
     assert box.metrics()["callbox_webhooks_undecodable_total"] == 2
 
 
-def test_unknown_event_kinds_are_stored_and_counted(box):
+def test_account_updates_and_unknown_fields_are_stored_and_counted(box):
     payload = meta.envelope("account_update", {"event": "ACCOUNT_VIOLATION",
                                                 "violation_info": {"violation_type": "LOW_CALLING_QUALITY"}})
     assert box.deliver(payload)[0] == 200
-    wait_for(lambda: box.query("select state from inbox")[0]["state"] == "processed", what="processing")
-    assert box.metrics()['callbox_webhook_events_total{kind="unknown"}'] == 1
+    other = meta.envelope("account_settings_update", {"phone_number_settings": {"calling": {"status": "ENABLED"}}})
+    assert box.deliver(other)[0] == 200
+    wait_for(lambda: all(r["state"] == "processed" for r in box.query("select state from inbox")), what="processing")
+    metrics = box.metrics()
+    assert metrics['callbox_webhook_events_total{kind="account_update"}'] == 1
+    assert metrics['callbox_webhook_events_total{kind="unknown"}'] == 1
 
 
 def test_health_and_metrics_are_served(box):

@@ -39,8 +39,6 @@ import Testing
         "",
         "sha256=",
         "sha1=d4641b1e9ca39c35eb1d1357a43f7984070576c567eab3bd1223e44150baa9cf",
-        "SHA256=d4641b1e9ca39c35eb1d1357a43f7984070576c567eab3bd1223e44150baa9cf",
-        "sha256=D4641B1E9CA39C35EB1D1357A43F7984070576C567EAB3BD1223E44150BAA9CF",
         "sha256=d4641b1e9ca39c35eb1d1357a43f7984070576c567eab3bd1223e44150baa9c",
         "sha256=d4641b1e9ca39c35eb1d1357a43f7984070576c567eab3bd1223e44150baa9cf0",
         "sha256=g4641b1e9ca39c35eb1d1357a43f7984070576c567eab3bd1223e44150baa9cf",
@@ -48,6 +46,17 @@ import Testing
     ])
     func malformedHeader(header: String) {
         #expect(WebhookSignature.verify(body: body, header: header, appSecret: secret) == .malformed)
+    }
+
+    /// Meta writes lowercase; a proxy that re-cases or pads the header does not make the
+    /// delivery unreadable, and the digest must still match.
+    @Test(arguments: [
+        "SHA256=d4641b1e9ca39c35eb1d1357a43f7984070576c567eab3bd1223e44150baa9cf",
+        "sha256=D4641B1E9CA39C35EB1D1357A43F7984070576C567EAB3BD1223E44150BAA9CF",
+        " sha256=d4641b1e9ca39c35eb1d1357a43f7984070576c567eab3bd1223e44150baa9cf ",
+    ])
+    func caseAndPaddingOfTheHeaderDoNotMatter(header: String) {
+        #expect(WebhookSignature.verify(body: body, header: header, appSecret: secret) == .valid)
     }
 
     @Test func mismatches() {

@@ -3,7 +3,7 @@
 // payload type. Nothing may crash, whatever the bytes.
 // `swift build --product SDPFuzz --sanitize=fuzzer -Xswiftc -DFUZZING --scratch-path .build-fuzz`
 // Built without -DFUZZING it replays the files (or folders of files) named on the command line;
-// the seed corpus is Tests/Fixtures/sdp.
+// the seed corpus is Tests/Fixtures/sdp and the conformance corpus (Tests/Fixtures/conformance/).
 import FuzzReplay
 import Glibc
 import Media
