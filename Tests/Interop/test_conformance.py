@@ -149,3 +149,28 @@ def test_recordings_transcripts_and_voicemails_are_kept(box):
     assert all(row["media_id"] and row["mime_type"] for row in media), media
     voicemail = box.query("select wamid, type, body from comms_log")
     assert len(voicemail) == 1 and voicemail[0]["wamid"].startswith("wacid.") and voicemail[0]["type"] == "voicemail"
+
+
+@pytest.mark.parametrize("name", sorted(name for name, entry in conformance.SDP_EXPECTATIONS.items()
+                                        if entry["role"] == "answer" and entry["expect"] == "applied"))
+def test_every_real_answer_is_taken_on_a_call_we_place_from_the_handset(make_box, graph, name):
+    """Meta's own answers to a business offer (the reference samples: ice-lite, setup:active,
+    G.722 and G.711 kept beside Opus, extmap-allow-mixed) applied to the handset's outbound call."""
+    from grants import grant_permission
+    box = make_box(ring_timeout="30s")
+    grant_permission(box, graph)
+    status, body, _ = box.post_json("/dev/calls/dial", {"to": meta.CALLER, "via": "handset"})
+    assert status == 200, body
+    wait_for(lambda: graph.calls("connect"), what="connect")
+    call_id = "wacid.FAKE00000001"
+    wait_for(lambda: states(box, call_id), what="Meta's call id learned")
+    box.deliver(meta.call_status(call_id, "RINGING"))
+    box.deliver(meta.connect_answer(call_id, sdp=conformance.on_loopback(conformance.text(name))))
+    box.deliver(meta.call_status(call_id, "ACCEPTED"))
+    wait_for(lambda: "active" in states(box, call_id), what="active")
+    stored = box.query("select answer_sdp from call_sessions where call_key = ?", call_id)[0]["answer_sdp"]
+    assert stored == conformance.on_loopback(conformance.text(name))
+    box.post_json(f"/dev/calls/{call_id}/hangup", {})
+    wait_for(lambda: graph.calls("terminate"), what="terminate")
+    assert "failed" not in states(box, call_id)
+    assert graph.all_problems() == []

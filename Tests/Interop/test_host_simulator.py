@@ -50,6 +50,21 @@ def test_handshake_completes_with_the_real_widget(sim_box):
     assert not errors, errors
 
 
+def test_a_bare_sync_as_hubspots_own_sdk_host_sends_it_completes_the_handshake(sim_box):
+    """HubSpot's IFrameManager may send SYNC with only type, hostUrl and messageId: the widget
+    acknowledges it, initializes, and then takes a DIAL_NUMBER."""
+    with chromium() as browser:
+        page, errors = open_simulator(browser, sim_box, "?sync=bare")
+        wait_synced(page)
+        wait_until(page, "window.host.received('INITIALIZED').length === 1", timeout_ms=10000)
+        sync = [e["message"] for e in page.evaluate("window.hostLog") if e["direction"] == "out" and e["type"] == "SYNC"][0]
+        assert set(sync) == {"type", "messageId", "hostUrl"}
+        ack = received(page, "SYNC_ACK")[0]
+        assert ack["hostUrl"] == f"http://127.0.0.1:{sim_box.port}" and "portalId" not in ack
+        assert page.evaluate("window.host.failures") == []
+    assert not errors, errors
+
+
 def test_widget_ignores_duplicate_sync_unknown_type_is_answered_and_foreign_messages_dropped(sim_box):
     with chromium() as browser:
         page, errors = open_simulator(browser, sim_box)

@@ -123,3 +123,33 @@ def test_a_change_of_bsuid_keeps_the_conversation_and_the_permission(box, graph)
     assert {m["contact_key"] for m in page} == {new_id}
     # The old id still finds the conversation: it is followed to the new one.
     assert len(session.get(f"/api/comms?phone={BSUID}")[1]["messages"]) == 2
+
+
+def test_a_username_users_call_answered_with_a_browsers_sdp(box, graph):
+    """The widget's path: the box relays the browser's answer in pre_accept and accept."""
+    call_id = "wacid.HBgLVVNFUk5BTUUwMDAyFQIAEhggMDEyMzQ1Njc4OUFCQ0RFRjAxMjM0NTY3ODlBQkNERUYcGAsxNTU1MDc4Mzg4MRUCABUKAA=="
+    box.deliver(username_connect(call_id))
+    wait_for(lambda: box.query("select * from call_journal where call_key = ? and to_state = 'ringing'", call_id), what="ringing")
+    status, body, _ = box.post_json(f"/dev/calls/{call_id}/answer", {"sdp": meta.BOX_ANSWER})
+    assert status == 200, body
+    wait_for(lambda: graph.calls("accept"), what="accept")
+    assert graph.calls("accept")[0].json["session"]["sdp"] == meta.BOX_ANSWER
+    box.deliver(meta.envelope("calls", {"calls": [{"id": call_id, "from_user_id": BSUID, "to": meta.BUSINESS_NUMBER,
+                                                   "event": "terminate", "timestamp": meta.now(), "status": "COMPLETED",
+                                                   "duration": 12}]}))
+    record = wait_for(lambda: box.query("select * from calls where call_id = ?", call_id), what="call record")[0]
+    assert record["outcome"] == "completed" and record["remote_user_id"] == BSUID and record["remote_number"] is None
+    assert graph.all_problems() == []
+
+
+def test_a_user_changed_user_id_system_message_moves_the_history_too(box):
+    session = box.login()
+    box.deliver(username_message("wamid.SYSBEFORE001", "before"))
+    wait_for(lambda: session.get(f"/api/comms?phone={BSUID}")[1]["messages"], what="first message")
+    new_id = "US.55501234567890123456"
+    box.deliver(meta.envelope("messages", {"messages": [{
+        "from_user_id": BSUID, "id": "wamid.SYSCHANGE001", "timestamp": meta.now(), "type": "system",
+        "system": {"type": "user_changed_user_id", "body": f"User Ana changed from {BSUID} to {new_id}", "user_id": new_id}}]}))
+    page = wait_for(lambda: (lambda m: m if len(m) == 2 else None)(session.get(f"/api/comms?phone={new_id}")[1]["messages"]),
+                    what="the history under the new id")
+    assert [m["wamid"] for m in page] == ["wamid.SYSBEFORE001", "wamid.SYSCHANGE001"]

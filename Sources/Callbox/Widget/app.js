@@ -498,7 +498,8 @@ function incomingCall(data) {
 function openContactRecord(call) {
   const portalId = Number(state.syncContext && state.syncContext.portalId);
   const objectId = Number(call.contact && call.contact.id);
-  if (!portalId || !objectId) return;
+  if (!portalId || !objectId || call.recordOpened) return;
+  call.recordOpened = true;
   tellHubSpot("navigateToRecord", {
     objectCoordinates: { portalId, objectId, objectTypeId: CONTACT_OBJECT_TYPE },
     engagementId: call.engagementId || undefined,
@@ -538,8 +539,9 @@ async function answer(via) {
     if (!call.answeredAt) {
       call.answeredAt = Date.now();
       tellHubSpot("callAnswered", { externalCallId: call.externalCallId });
-      openContactRecord(call);
     }
+    // The box's "active" may have come over the stream before this answer returned.
+    if (call.direction === "inbound") openContactRecord(call);
     renderCalling();
     if (state.screen !== "calling") show("calling");
   } catch (error) {

@@ -2,6 +2,7 @@
 // Results land in window.testResults; window.testsDone is set when all have run.
 import CallingExtensions, { Constants } from "/widget/calling-extensions.js";
 import CallingRelay from "/widget/calling-relay.js";
+import { displayUser, samePhone } from "/widget/plain-words.js";
 
 const HOST = "https://app.hubspot.com";
 const WIDGET = "https://phone.example.net";
@@ -151,6 +152,16 @@ test("a SYNC from every HubSpot data centre's domain is accepted with the box's 
     win.deliver({ type: "SYNC", hostUrl: origin, messageId: "1_1" }, { origin });
     check(!cti.isReady, origin + " refused");
   }
+});
+
+// A username user (spec §11.4) has no number: the widget shows the username, else the user id.
+test("a user without a number is shown by username, else by user id", () => {
+  equal(displayUser("34600111222", "ana"), "+34600111222", "a number wins");
+  equal(displayUser("US.13491208655302741918", "ana.ruiz_42"), "ana.ruiz_42 (WhatsApp username)", "username");
+  equal(displayUser("US.13491208655302741918", ""), "WhatsApp user US.13491208655302741918", "user id");
+  check(samePhone("US.13491208655302741918", "US.13491208655302741918"), "same id");
+  check(!samePhone("US.13491208655302741918", "GB.13491208655302741918"), "ids compare whole, not by digits");
+  check(samePhone("+34 600-111 222", "0034600111222"), "phones by digits");
 });
 
 test("a SYNC without hostUrl targets the sender's origin", () => {

@@ -108,6 +108,22 @@ import Testing
         }
     }
 
+    /// Meta's offers may hold one IPv4 candidate, without msid or ssrc lines (spec §11.7): a real
+    /// captured offer with its IPv6 candidate and those lines taken out is answered all the same.
+    @Test func aRealOfferWithOneIPv4CandidateAndNoSsrcIsAnswered() throws {
+        let real = Self.text("captures/sdp-offer-meta-uic-opensend-57.144.43.49.sdp")
+        let trimmed = real.split(separator: "\r\n", omittingEmptySubsequences: false).filter { line in
+            !(line.hasPrefix("a=candidate:") && line.contains(":face:")) && !line.hasPrefix("a=ssrc:") && !line.hasPrefix("a=msid")
+        }.joined(separator: "\r\n")
+        let offer = try SessionDescription.parse(Self.onLoopback(trimmed))
+        let audio = try #require(offer.audioSection)
+        #expect(audio.candidates.count == 1 && audio.ssrcAttributes.isEmpty)
+        #expect(audio.candidates[0].extensions.map(\.name) == ["generation", "network-cost"], "no ufrag extension")
+        let box = try engine()
+        defer { box.shutDown() }
+        try Self.expectStrict(try box.answer(offer: Self.onLoopback(trimmed)).localDescription, answering: audio)
+    }
+
     /// Meta's answer over SIP reuses the offer's numbers (spec §11.7): found by a=rtpmap.
     @Test func payloadTypesAreFoundByRtpmapNotByNumber() throws {
         let audio = try #require(try SessionDescription.parse(Self.text("meta-docs/sdp-sip-bic-200ok-sdes-meta-answer-pt107.sdp")).audioSection)

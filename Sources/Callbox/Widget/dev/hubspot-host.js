@@ -25,6 +25,8 @@ const settings = {
   finalize: params.get("finalize") || "succeed",
   navigate: params.get("navigate") || "succeed",
   setWidgetUrl: params.get("setWidgetUrl") || "follow",
+  // "bare": SYNC carries only type, messageId and hostUrl, as the SDK's own reference host sends it.
+  sync: params.get("sync") || "full",
 };
 
 const instanceId = Date.now();
@@ -67,9 +69,10 @@ function send(type, data) {
 }
 
 function syncMessage() {
-  const message = { type: "SYNC", messageId: messageId(), hostUrl: location.origin, portalId: settings.portalId,
-    userId: settings.userId, ownerId: settings.ownerId, engagementId: settings.engagementId,
-    iframeLocation: settings.iframeLocation, usesCallingWindow: settings.usesCallingWindow };
+  const message = settings.sync === "bare" ? { type: "SYNC", messageId: messageId(), hostUrl: location.origin }
+    : { type: "SYNC", messageId: messageId(), hostUrl: location.origin, portalId: settings.portalId,
+      userId: settings.userId, ownerId: settings.ownerId, engagementId: settings.engagementId,
+      iframeLocation: settings.iframeLocation, usesCallingWindow: settings.usesCallingWindow };
   state.syncIds.add(message.messageId);
   return message;
 }
@@ -208,7 +211,7 @@ function acknowledge(message) {
     return;
   }
   for (const field of ["hostUrl", "portalId", "userId", "ownerId", "engagementId", "iframeLocation", "usesCallingWindow"]) {
-    const sent = field === "hostUrl" ? location.origin : settings[field];
+    const sent = field === "hostUrl" ? location.origin : settings.sync === "bare" ? undefined : settings[field];
     if (message[field] !== sent) fail(`SYNC_ACK changed ${field}`, message);
   }
   state.ready = true;
