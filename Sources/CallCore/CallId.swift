@@ -30,4 +30,8 @@ public struct CallId: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { text.description }
+
+    /// A 64-bit digest of the id (FNV-1a), the same in every run, for scanning many ids fast;
+    /// equal ids have equal fingerprints, and only a match needs the full comparison.
+    public var fingerprint: UInt64 { text.fingerprint }
 }

@@ -43,6 +43,15 @@ struct InlineText: Hashable, Sendable, CustomStringConvertible {
         return true
     }
 
+    /// FNV-1a over the bytes: cheap, stable, and good enough to tell ids apart before comparing.
+    var fingerprint: UInt64 {
+        withUTF8 { bytes in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            return hash
+        }
+    }
+
     func hash(into hasher: inout Hasher) {
         withUTF8 { hasher.combine(bytes: $0) }
     }

@@ -10,12 +10,17 @@ public struct RecentlyEndedCalls: Sendable {
 
     public let capacity: Int
     private var ids: ContiguousArray<CallId>
+    /// `ids[i].fingerprint`, scanned first: a call id is up to 256 bytes, and comparing every
+    /// remembered id in full on each webhook cost more than all the rest of an event.
+    private var fingerprints: ContiguousArray<UInt64>
     private var next = 0
 
     public init(capacity: Int) {
         self.capacity = capacity
         ids = ContiguousArray()
         ids.reserveCapacity(capacity)
+        fingerprints = ContiguousArray()
+        fingerprints.reserveCapacity(capacity)
     }
 
     public init(for policy: CallPolicy) {
@@ -25,16 +30,26 @@ public struct RecentlyEndedCalls: Sendable {
     public var count: Int { ids.count }
 
     public mutating func remember(_ id: CallId) {
-        guard !contains(id) else { return }
+        let fingerprint = id.fingerprint
+        guard !contains(id, fingerprint: fingerprint) else { return }
         if ids.count < capacity {
             ids.append(id)
+            fingerprints.append(fingerprint)
         } else {
             ids[next] = id
+            fingerprints[next] = fingerprint
         }
         next = (next + 1) % capacity
     }
 
     public func contains(_ id: CallId) -> Bool {
-        ids.contains(id)
+        contains(id, fingerprint: id.fingerprint)
+    }
+
+    private func contains(_ id: CallId, fingerprint: UInt64) -> Bool {
+        fingerprints.withUnsafeBufferPointer { prints in
+            for index in prints.indices where prints[index] == fingerprint && ids[index] == id { return true }
+            return false
+        }
     }
 }

@@ -131,3 +131,20 @@ import Testing
         #expect(WhatsAppUser(phoneText: nil, userIDText: nil) == nil)
     }
 }
+
+@Suite struct RecentlyEndedCallsTests {
+    /// The fingerprint only narrows the scan: ids differing in their last byte, or sharing a
+    /// long prefix like Meta's (`wacid.HBgL…`), are still told apart.
+    @Test func idsThatShareLongPrefixesAreToldApart() throws {
+        var recent = RecentlyEndedCalls(capacity: 4)
+        let prefix = "wacid.HBgMOTE3MzU4NTgwMTgwFQIAEhggQUNEODk3OUQ3NzI4MjZBRTZFNEE2MzU3NDEzNDg4RUUcGAsxNTU1MTQ0MTkwNhUCABUKAA"
+        let a = try #require(CallId(prefix + "=="))
+        let b = try #require(CallId(prefix + "=A"))
+        recent.remember(a)
+        #expect(recent.contains(a) && !recent.contains(b))
+        #expect(a.fingerprint == CallId(prefix + "==")!.fingerprint)
+        for n in 0..<4 { recent.remember(CallId("wacid.N\(n)")!) }
+        #expect(!recent.contains(a), "the oldest is forgotten first")
+        #expect(recent.count == 4)
+    }
+}
