@@ -404,3 +404,21 @@ def test_a_call_meta_refuses_ends_failed_and_hubspot_shows_why(widgets, widget_b
     errors = [e["data"]["message"] for e in widget.received("ERROR")]
     assert errors == [f"WhatsApp could not connect the call to +{meta.CALLER}."], errors
     assert widget.host_failures() == []
+
+
+@pytest.mark.parametrize("capture", ["hubspot-dial-number-data-fragment-sdk-issue-228.json",
+                                     "hubspot-dial-number-data-fragment-sdk-issue-216.json"])
+def test_dial_number_data_hubspot_really_sent_fills_the_keypad(widgets, capture):
+    """DIAL_NUMBER data pasted from real portals (conformance/captures): both `phone_number`
+    and `phoneNumber`, `objectId: 0`, a 37-bit `calleeId`, no `objectType`. Only the masked
+    digits are replaced, so the number can be dialled."""
+    import conformance
+    data = conformance.load_json("captures/" + capture)
+    number = "+34600111222"
+    data.update({key: number for key in ("phone_number", "phoneNumber") if key in data})
+    widget = widgets()
+    widget.login()
+    widget.page.evaluate("(data) => window.host.send('DIAL_NUMBER', data)", data)
+    widget.wait_screen("permission-request")
+    assert widget.frame.locator("#dial-number").input_value() == number
+    assert widget.host_failures() == []
