@@ -122,7 +122,9 @@ public enum StunAttribute: Sendable, Equatable {
         case Kind.nonce:
             return .nonce(try text(limit: maxTextBytes))
         case Kind.software:
-            return .software(try text(limit: maxTextBytes))
+            // Only informational (RFC 8489 §14.14): a peer's odd bytes or length are no reason
+            // to drop its check, so it is read as best it can be.
+            return .software(String(decoding: value.prefix(maxTextBytes), as: UTF8.self))
         case Kind.messageIntegrity:
             try exactly(StunHmac.sha1Length)
             return .messageIntegrity(value)

@@ -128,6 +128,13 @@ import Testing
         ("65 attributes", withBody(String(repeating: "8031 0000 ", count: 65)), .tooManyAttributes(limit: 64)),
     ]
 
+    /// SOFTWARE is informational only: bytes that are not UTF-8 do not drop the peer's check.
+    @Test func aSoftwareAttributeThatIsNotUTF8IsReadAsBestItCanBe() throws {
+        let message = try StunMessage.parse(Self.withBody("8022 0004 ff fe 41 42"))
+        guard case .software(let text)? = message.attributes.first else { Issue.record("no SOFTWARE"); return }
+        #expect(text.hasSuffix("AB"))
+    }
+
     @Test(arguments: malformed.indices) func malformedInputIsRefusedPrecisely(_ index: Int) {
         let (name, bytes, expected) = Self.malformed[index]
         #expect(throws: expected, "\(name)") { try StunMessage.parse(bytes) }
