@@ -6,9 +6,6 @@ import WhatsApp
 extension CallPermissionState {
     static let requestAction = "send_call_permission_request"
     static let callAction = "start_call"
-    /// ISO-8601 `time_period` of Meta's one-request-per-24-hours limit (§4.4); any other
-    /// exhausted request limit is the weekly one.
-    static let dayPeriod = "PT24H"
 
     /// The permission as the policy reconciles it; nil for a status this build does not know.
     /// Meta omits the expiry only by mistake; the box's own expiry is kept then, or the
@@ -33,7 +30,8 @@ extension CallPermissionState {
         guard let binding = exhausted.max(by: { ($0.limitExpirationTime ?? 0) < ($1.limitExpirationTime ?? 0) }) else {
             return PermissionRefusal(rule: .requestCooldown)
         }
-        return PermissionRefusal(rule: binding.timePeriod == Self.dayPeriod ? .requestCooldown : .weeklyLimit,
+        // The one-request-per-24-hours limit (§4.4); any other exhausted request limit is the weekly one.
+        return PermissionRefusal(rule: binding.isOneDay ? .requestCooldown : .weeklyLimit,
                                  nextAllowed: binding.limitExpirationTime.map(Instant.init(unixSeconds:)))
     }
 

@@ -1,5 +1,6 @@
-/// What Meta requires of an SDP the business sends (spec §3, §6.2): RFC 8866 text with CRLF
-/// line ends, passed as a plain string, exactly one sha-256 DTLS fingerprint (Meta handles no
+/// What Meta requires of an SDP the business sends (spec §3, §6.2): RFC 8866 text, passed as a
+/// plain string, its lines ending all in CRLF or all in LF (Meta's own Graph reference sends its
+/// connect SDP with LF, spec §11.7; the box itself always writes CRLF), exactly one sha-256 DTLS fingerprint (Meta handles no
 /// other hash), and never `a=ice-lite` in an answer (the business must run full ICE,
 /// controlling). Used by the fake Graph API to refuse what Meta would refuse, and available to
 /// the box to check its own SDP before sending it.
@@ -11,13 +12,16 @@ public enum BusinessSDPRules {
            first == UInt8(ascii: "{") || first == UInt8(ascii: "\"") {
             return "sdp must be the SDP text itself, not JSON-encoded again"
         }
-        guard bytes.starts(with: Array("v=0\r\n".utf8)) else { return "sdp must begin with \"v=0\" and a CRLF" }
-        for (index, byte) in bytes.enumerated() {
-            if byte == 0x0A && (index == 0 || bytes[index - 1] != 0x0D) { return "sdp line \(lineNumber(bytes, index)) ends with a bare LF; lines end with CRLF" }
-            if byte == 0x0D && (index + 1 == bytes.count || bytes[index + 1] != 0x0A) { return "sdp line \(lineNumber(bytes, index)) has a bare CR; lines end with CRLF" }
+        let lf = !bytes.contains(0x0D)
+        guard bytes.starts(with: Array((lf ? "v=0\n" : "v=0\r\n").utf8)) else { return "sdp must begin with \"v=0\" and a line end" }
+        if !lf {
+            for (index, byte) in bytes.enumerated() {
+                if byte == 0x0A && (index == 0 || bytes[index - 1] != 0x0D) { return "sdp line \(lineNumber(bytes, index)) ends with a bare LF; the others end with CRLF" }
+                if byte == 0x0D && (index + 1 == bytes.count || bytes[index + 1] != 0x0A) { return "sdp line \(lineNumber(bytes, index)) has a bare CR; lines end with CRLF" }
+            }
         }
-        guard bytes.last == 0x0A else { return "sdp must end with CRLF" }
-        let lines = sdp.split(separator: "\r\n", omittingEmptySubsequences: true)
+        guard bytes.last == 0x0A else { return "sdp must end with a line end" }
+        let lines = sdp.split(separator: lf ? "\n" : "\r\n", omittingEmptySubsequences: true)
         let fingerprints = lines.filter { $0.hasPrefix("a=fingerprint:") }
         guard fingerprints.count == 1, fingerprints[0].lowercased().hasPrefix("a=fingerprint:sha-256 ") else {
             return fingerprints.isEmpty ? "No fingerprint found in SDP"

@@ -12,11 +12,15 @@ public struct CallPermissionState: Sendable, Equatable {
         case permanent
         case other(String)
 
-        init(_ text: String) {
-            switch text {
-            case "no_permission": self = .noPermission
+        /// Meta documents two vocabularies (spec §11.6): the guide's `no_permission`, `temporary`,
+        /// `permanent`, and the Graph reference's `granted` (temporary when it expires, else
+        /// permanent), `pending`, `denied`, `expired` (no permission). Both are read.
+        init(_ text: String, expires: Bool) {
+            switch text.lowercased() {
+            case "no_permission", "pending", "denied", "expired": self = .noPermission
             case "temporary": self = .temporary
             case "permanent": self = .permanent
+            case "granted": self = expires ? .temporary : .permanent
             default: self = .other(text)
             }
         }
@@ -36,8 +40,11 @@ public struct CallPermissionState: Sendable, Equatable {
     }
 
     public struct Limit: Sendable, Equatable {
-        /// ISO-8601 duration: `PT24H`, `P7D`.
+        /// ISO-8601 duration as the guide writes it (`PT24H`, `P7D`); the Graph reference writes `24h`.
         public var timePeriod: String
+
+        /// Whether the period is one day, however Meta spelled it.
+        public var isOneDay: Bool { ["PT24H", "P1D", "24H", "1D"].contains(timePeriod.uppercased()) }
         public var maxAllowed: Int64
         public var currentUsage: Int64
         /// Present only while the limit is exhausted.
@@ -71,7 +78,9 @@ public struct CallPermissionState: Sendable, Equatable {
         for element in try document["actions"].elements() {
             let action = try element.object()
             var limits: [Limit] = []
-            for limitElement in try action["limits"].elements() {
+            // Meta's Graph reference writes `"limits": ""` for an action without limits (spec §11.6).
+            let listed = action["limits"].value?.string?.isEmpty == true ? FieldReader(nil) : action["limits"]
+            for limitElement in try listed.elements() {
                 let limit = try limitElement.object()
                 limits.append(Limit(
                     timePeriod: try limit["time_period"].string(),
@@ -84,6 +93,7 @@ public struct CallPermissionState: Sendable, Equatable {
                 canPerformAction: try action["can_perform_action"].optionalBool() ?? false,
                 limits: limits))
         }
-        return CallPermissionState(status: Status(try permission["status"].string()), expirationTime: expiration, actions: actions)
+        return CallPermissionState(status: Status(try permission["status"].string(), expires: expiration != nil),
+                                   expirationTime: expiration, actions: actions)
     }
 }

@@ -146,13 +146,17 @@ public struct GraphCallActionRequest: Sendable, Equatable {
     }
 
     private static func callAction(_ body: FieldReader) throws(GraphRequestRejection) -> Operation {
-        let action = try requiredString(body["action"])
+        // Meta's "New call" reference request has no `action`: a body naming a callee and no
+        // call is a connect.
+        let namesCallee = (body["to"].isPresent || body["recipient"].isPresent) && !body["call_id"].isPresent
+        let action = !body["action"].isPresent && namesCallee ? "connect" : try requiredString(body["action"])
         if body["connection"].isPresent {
             throw GraphRequestRejection(.legacyConnectionSDP, parameter: "connection", "use session.sdp, not the legacy connection.webrtc parameter")
         }
         switch action {
         case "connect":
-            let to = try phone(body["to"])
+            // `to` wins when both are sent; a BSUID `recipient` stands in for it (spec §11.4).
+            let to = body["to"].isPresent || !body["recipient"].isPresent ? try phone(body["to"]) : try requiredString(body["recipient"])
             return .connect(to: to, offerSDP: try sdp(body, .offer), bizOpaqueCallbackData: try callbackData(body))
         case "pre_accept":
             let callID = try self.callID(body)
@@ -253,9 +257,10 @@ public struct GraphCallActionRequest: Sendable, Equatable {
     private static func permissionsQuery(_ query: Substring?) throws(GraphRequestRejection) -> Operation {
         for pair in (query ?? "").split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, parts[0] == "user_wa_id" else { continue }
+            // `recipient` (a BSUID) works instead of `user_wa_id` (spec §11.4).
+            guard parts.count == 2, parts[0] == "user_wa_id" || parts[0] == "recipient" else { continue }
             guard let id = percentDecoded(parts[1]), !id.isEmpty else {
-                throw GraphRequestRejection(.invalidParameter, parameter: "user_wa_id", "user_wa_id is not valid percent-encoding")
+                throw GraphRequestRejection(.invalidParameter, parameter: String(parts[0]), "\(parts[0]) is not valid percent-encoding")
             }
             return .callPermissionsQuery(userWaID: id)
         }

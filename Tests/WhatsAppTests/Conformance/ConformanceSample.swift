@@ -31,7 +31,7 @@ struct ConformanceSample {
 
     init(_ name: String) throws {
         self.name = name
-        let substitution = try Substitution.load()
+        let substitution = try Substitution.load(businessSide: name.split(separator: "/").last?.hasPrefix("graph-") == true)
         let document = substitution.apply(to: try JSONParser.parse(Fixture.bytes("\(Self.folder)/\(name)")))
         deliveries = (document.array ?? [document]).map(Self.enveloped)
     }
@@ -65,13 +65,15 @@ struct ConformanceSample {
         var sdpPlaceholders: Set<String>
         var sdp: [String: String]
 
-        static func load() throws -> Substitution {
+        /// `businessSide`: the sample is a Graph request, whose SDP the business writes.
+        static func load(businessSide: Bool = false) throws -> Substitution {
             let table = try JSONParser.parse(Fixture.bytes("\(ConformanceSample.folder)/placeholders.json"))
             let strings = (table["strings"]?.members ?? []).compactMap { member in member.value.string.map { (member.name, $0) } }
             let sdpTable = table["sdp_for_placeholder"]
             var sdp: [String: String] = [:]
             for type in ["offer", "answer"] {
-                if let file = sdpTable?[type]?.string { sdp[type] = Fixture.text("\(ConformanceSample.folder)/\(file)") }
+                let key = businessSide && type == "answer" ? "graph_answer" : type
+                if let file = sdpTable?[key]?.string { sdp[type] = Fixture.text("\(ConformanceSample.folder)/\(file)") }
             }
             return Substitution(strings: strings, sdpPlaceholders: Set((sdpTable?["placeholders"]?.array ?? []).compactMap(\.string)),
                                 sdp: sdp)
