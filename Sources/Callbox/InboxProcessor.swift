@@ -167,7 +167,7 @@ final class InboxProcessor {
         case let .callStatus(update):
             guard let id = CallId(update.id) else { return invalid("call id", update.id) }
             events.increment(event.kind)
-            try record(update.errors, call: update.id, event: "status \(update.status.text)", at: now)
+            try keepErrors(update.errors, call: update.id, event: "status \(update.status.text)", at: now)
             let status: CallStatus
             switch update.status {
             case .ringing: status = .ringing
@@ -228,7 +228,7 @@ final class InboxProcessor {
     private func dispatch(_ call: CallWebhook, at now: Instant) throws {
         guard let id = CallId(call.id) else { return invalid("call id", call.id) }
         events.increment(WebhookEvent.call(call).kind)
-        try record(call.errors, call: call.id, event: call.event.name, at: now)
+        try keepErrors(call.errors, call: call.id, event: call.event.name, at: now)
         switch call.event {
         case let .connect(session) where session.sdpType == .offer:
             // A username user calls with a BSUID and no phone (spec §11.4).
@@ -268,7 +268,7 @@ final class InboxProcessor {
     }
 
     /// Meta's errors for a call, kept in its own words for agents and `callbox journal call`.
-    private func record(_ errors: [MetaError], call: String, event: String, at now: Instant) throws {
+    private func keepErrors(_ errors: [MetaError], call: String, event: String, at now: Instant) throws {
         for error in errors {
             log.warning("Meta reported a call error", ["call": call, "event": event, "code": "\(error.code)",
                                                       "message": error.details ?? error.message ?? error.title ?? ""])
