@@ -219,9 +219,12 @@ public final class Appliance {
         registerMetrics()
     }
 
-    /// Runs until SIGTERM or SIGINT; returns the process exit status.
+    /// Runs until SIGTERM or SIGINT; returns the process exit status. SIGHUP never stops it:
+    /// under `Restart=on-failure` a box that exited 0 on a stray hang-up would stay down.
     public func run() throws -> Int32 {
-        signals = SignalWatcher(loop: loop) { [weak self] signal in self?.stop(signal: signal) }
+        signals = SignalWatcher(loop: loop) { [weak self] signal in
+            if signal == SIGHUP { self?.reload() } else { self?.stop(signal: signal) }
+        }
         try calls.recover()
         let http = config.http
         var tlsCertificate: String?
@@ -252,6 +255,13 @@ public final class Appliance {
         loop.run()
         log.notice("Callbox stopped cleanly")
         return 0
+    }
+
+    /// SIGHUP: nothing is re-read yet (the certificate reload comes with the installer's
+    /// issue), so the operator is told what a restart would apply.
+    private func reload() {
+        log.notice("SIGHUP received: the box keeps running; restart the service to apply a changed config or certificate",
+                   ["config": config.source])
     }
 
     private func stop(signal: Int32) {

@@ -38,7 +38,7 @@ public struct Logger: Sendable {
 
     public func log(_ level: LogLevel, _ message: String, _ fields: KeyValuePairs<String, String>) {
         guard level >= Logger.minimumLevel else { return }
-        var line = "<\(level.syslogPriority)>\(component): \(message)"
+        var line = "<\(level.syslogPriority)>\(component): \(Logger.escaped(message))"
         for (key, value) in fields {
             line += " \(key)=\(Logger.quoted(value))"
         }
@@ -52,19 +52,42 @@ public struct Logger: Sendable {
         _ = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 
-    static func quoted(_ value: String) -> String {
-        let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline }
-        guard needsQuotes else { return value }
-        var escaped = "\""
-        for character in value {
-            switch character {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            default: escaped.append(character)
+    /// Whether a scalar could end a line, start a forged one or drive a terminal: every C0 and
+    /// C1 control (CR, LF, ESC…), DEL, and the Unicode line and paragraph separators. Checked
+    /// per Unicode scalar, not per `Character`: `"\r\n"` is one Character, and a control
+    /// followed by a combining mark is another, so a Character test lets them through.
+    static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x2028 || value == 0x2029
+    }
+
+    /// `text` with every unsafe scalar written as an escape (`\n`, `\r`, `\t`, `\u{1B}`),
+    /// and backslashes doubled so an escape cannot be faked: one event is always one line.
+    /// Invalid UTF-8 never gets here: a Swift String holds U+FFFD in its place.
+    static func escaped(_ text: String, quotes: Bool = false) -> String {
+        guard text.unicodeScalars.contains(where: { isUnsafe($0) || $0 == "\\" || (quotes && $0 == "\"") }) else { return text }
+        var escaped = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": escaped.append(contentsOf: "\\\\".unicodeScalars)
+            case "\"" where quotes: escaped.append(contentsOf: "\\\"".unicodeScalars)
+            case "\n": escaped.append(contentsOf: "\\n".unicodeScalars)
+            case "\r": escaped.append(contentsOf: "\\r".unicodeScalars)
+            case "\t": escaped.append(contentsOf: "\\t".unicodeScalars)
+            case let control where isUnsafe(control):
+                escaped.append(contentsOf: "\\u{\(String(control.value, radix: 16, uppercase: true))}".unicodeScalars)
+            default: escaped.append(scalar)
             }
         }
-        return escaped + "\""
+        return String(escaped)
+    }
+
+    /// A field's value, quoted when it holds a space, a quote, `=` or anything escaped.
+    static func quoted(_ value: String) -> String {
+        let needsQuotes = value.isEmpty || value.unicodeScalars.contains {
+            $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || isUnsafe($0)
+        }
+        guard needsQuotes else { return value }
+        return "\"" + escaped(value, quotes: true) + "\""
     }
 }

@@ -75,3 +75,19 @@ def test_sigterm_leaves_no_write_ahead_log_behind(box):
     box.stop()
     wal = os.path.join(box.data_dir, "callbox.db-wal")
     assert not os.path.exists(wal) or os.path.getsize(wal) == 0, "the journal was checkpointed and closed"
+
+
+def test_sighup_never_stops_the_box(box):
+    """Under systemd's Restart=on-failure a box that exited 0 on SIGHUP would stay down."""
+    import signal
+    import time
+    for _ in range(3):
+        box.process.send_signal(signal.SIGHUP)
+    time.sleep(0.5)
+    assert box.process.poll() is None, "the box exited on SIGHUP"
+    assert box.get("/healthz")[0] == 200
+    assert box.deliver(meta.text_message("wamid.AFTERSIGHUP", "hi"))[0] == 200
+    with open(box.log_path) as f:
+        assert "SIGHUP received: the box keeps running" in f.read()
+    box.stop()
+    assert box.process.returncode == 0

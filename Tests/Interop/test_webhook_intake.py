@@ -76,3 +76,20 @@ def test_health_and_metrics_are_served(box):
     for name in ['callbox_calls{state="ringing"}', "callbox_journal_commit_seconds_count",
                  'callbox_graph_requests_total{outcome="ok"}']:
         assert name in metrics, name
+
+
+def test_a_signed_webhook_cannot_forge_log_lines(box):
+    """Ids and Meta error text go to the journal escaped: one event is one line, and no CR, LF,
+    ESC or U+2028 from a webhook reaches it raw (issue 10 item 4)."""
+    forged = "wacid.A\r\n<0>box: FORGED emergency\u2028<0>box: FORGED\u001b[2J"
+    payload = meta.envelope("calls", {"calls": [{"id": forged, "from": meta.CALLER, "to": meta.BUSINESS_NUMBER,
+                                                 "event": "terminate", "timestamp": meta.now(), "status": "FAILED",
+                                                 "errors": [{"code": 138021, "message": "bad\r\n<0>box: FORGED\u001b]0;pwned\u0007"}]}]})
+    assert box.deliver(payload)[0] == 200
+    wait_for(lambda: box.query("select state from inbox")[0]["state"] == "processed", what="processing")
+    with open(box.log_path, "rb") as f:
+        log = f.read()
+    assert b"FORGED" in log, "the values were logged"
+    lines = log.split(b"\n")
+    assert not [line for line in lines if line.startswith(b"<0>")], "a forged emergency line"
+    assert b"\x1b" not in log and b"\r" not in log and "\u2028".encode() not in log and b"\x07" not in log
