@@ -22,6 +22,7 @@ final class AgentAuthentication {
     private let journal: Journal
     private let agentsByEmail: [String: AgentSettings]
     private let cookie: SessionCookie
+    private let publicOrigin: String?
     private let passwords: PasswordCheck
     private let now: () -> Instant
     private let log = Logger("agents")
@@ -33,14 +34,25 @@ final class AgentAuthentication {
 
     static let signInOutcomes = ["ok", "bad_credentials", "bad_request", "throttled", "busy", "unavailable"]
 
-    init(journal: Journal, agents: [AgentSettings], secureCookie: Bool, loop: EventLoop,
+    /// `publicOrigin` is `[http] public_url`'s origin: sign-ins may come from it or from the
+    /// box's own origin (the Host the request names), never from another site.
+    init(journal: Journal, agents: [AgentSettings], secureCookie: Bool, loop: EventLoop, publicOrigin: String? = nil,
          now: @escaping () -> Instant = { Instant(unixMilliseconds: WallClock.milliseconds()) }) {
         self.journal = journal
+        self.publicOrigin = publicOrigin?.lowercased()
         agentsByEmail = Dictionary(agents.map { ($0.email, $0) }, uniquingKeysWith: { first, _ in first })
         cookie = SessionCookie(tls: secureCookie)
         passwords = PasswordCheck(loop: loop)
         self.now = now
         throttle = LoginThrottle(accountSlots: agents.count)
+    }
+
+    /// The box's own origin, as the request's Host names it, or `public_url`'s.
+    private func originAllowed(_ origin: String, host: String?) -> Bool {
+        let origin = origin.lowercased()
+        if let publicOrigin, origin == publicOrigin { return true }
+        guard let host = host?.lowercased(), !host.isEmpty else { return false }
+        return origin == "http://" + host || origin == "https://" + host
     }
 
     /// Makes the agents table match the config; removed agents lose their sessions.
@@ -83,6 +95,20 @@ final class AgentAuthentication {
     /// `POST /api/login` {email, password}: answered once the password check finishes on
     /// its thread.
     func login(_ request: HTTPRequest, _ responder: HTTPResponder) {
+        // Login CSRF (issue 10): a form on another site can post text/plain, but not JSON
+        // without a preflight, and a browser always names the page's origin.
+        let contentType = request.header("content-type")?.split(separator: ";").first.map { String($0).trimmed().lowercased() }
+        guard contentType == "application/json" else {
+            onSignIn?("bad_request")
+            responder.respond(ApiResponse.error(415, "not_json", "sign in with a JSON body (Content-Type: application/json)"))
+            return
+        }
+        if let origin = request.header("origin"), !originAllowed(origin, host: request.header("host")) {
+            onSignIn?("bad_request")
+            log.warning("sign-in refused from another site", ["origin": origin])
+            responder.respond(ApiResponse.error(403, "foreign_origin", "sign in from the widget, not from another site"))
+            return
+        }
         guard let body = try? JSONParser.parse(request.body), body.members != nil else {
             onSignIn?("bad_request")
             responder.respond(ApiResponse.error(400, "bad_json", "the body must be a JSON object {\"email\", \"password\"}"))

@@ -105,7 +105,8 @@ public final class Appliance {
         let business = PhoneNumber(config.whatsapp.businessNumber ?? SandboxGraph.defaultBusinessNumber)
         inbox = InboxProcessor(journal: journal, calls: calls, phoneNumberID: sendingNumber?.phoneNumberID, businessNumber: business,
                                loop: loop, metrics: metrics)
-        agents = AgentAuthentication(journal: journal, agents: config.agents, secureCookie: config.http.tls != nil, loop: loop)
+        agents = AgentAuthentication(journal: journal, agents: config.agents, secureCookie: config.http.tls != nil, loop: loop,
+                                     publicOrigin: config.http.publicURL.map(WidgetServer.origin(of:)))
         try agents.syncAgents()
         messaging = WhatsAppMessaging(journal: journal, graph: graph, number: sendingNumber)
         permissions = CallPermissions(settings: config.permissions, journal: journal,
@@ -337,11 +338,9 @@ public final class Appliance {
             responder.respond(sandboxIncomingCall(request))
         case ("POST", "/dev/sandbox/permission-reply") where sandbox != nil:
             responder.respond(sandboxPermissionReply(request))
-        case (_, let path) where path.hasPrefix("/dev/calls/") || path == "/dev/calls/dial":
-            guard let devCalls else {
-                responder.respond(ErrorBody.response(404, "not_found", "call control is off ([dev] call_control)"))
-                return
-            }
+        // Off, `/dev/…` is as unknown as any path: a stranger learns nothing of the feature.
+        case (_, let path) where devCalls != nil && (path.hasPrefix("/dev/calls/") || path == "/dev/calls/dial"):
+            guard let devCalls else { return }
             guard DevCallControl.allows(request) else {
                 responder.respond(ErrorBody.response(403, "forbidden", "call control answers loopback clients only"))
                 return

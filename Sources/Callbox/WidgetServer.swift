@@ -14,6 +14,11 @@ final class WidgetServer {
 
     private let hubSpotOrigins: [String]
     private let publicOrigin: String?
+
+    /// `scheme://host[:port]` of a URL, as browsers send it in `Origin`.
+    static func origin(of url: HTTPURL) -> String {
+        (url.isSecure ? "https://" : "http://") + url.host + (url.port.map { ":\($0)" } ?? "")
+    }
     private let hostSimulator: Bool
     private let isSecure: Bool
     private let boxName: String
@@ -30,7 +35,7 @@ final class WidgetServer {
         self.businessNumber = businessNumber
         // `[http] frame_ancestors` adds to HubSpot's own origins: a portal on any data centre keeps working.
         hubSpotOrigins = Self.defaultHubSpotOrigins + http.frameAncestors.filter { !Self.defaultHubSpotOrigins.contains($0) }
-        publicOrigin = http.publicURL.map { ($0.isSecure ? "https://" : "http://") + $0.host + ($0.port.map { ":\($0)" } ?? "") }
+        publicOrigin = http.publicURL.map(Self.origin(of:))
         hostSimulator = dev.hostSimulator
         isSecure = http.tls != nil
         self.boxName = boxName

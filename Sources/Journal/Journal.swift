@@ -66,6 +66,7 @@ public final class Journal {
     /// database from a newer build (left untouched).
     public convenience init(directory: String, options: Options = Options()) throws {
         let path = directory + "/" + Self.fileName
+        Self.keepPrivate(path)
         let connection: SQLiteConnection
         do {
             connection = try SQLiteConnection(path: path)
@@ -116,6 +117,23 @@ public final class Journal {
             try connection.executeScript("PRAGMA max_page_count = \(maxPageCount)")
         }
         try Migrations.migrate(connection, to: version)
+    }
+
+    /// The journal holds messages, phone numbers and session tokens: owner-only, whatever the
+    /// umask (outside systemd's `UMask=0077` too). SQLite creates the `-wal` and `-shm` files
+    /// with the database's own mode, so creating it 0600 first covers them; files an older build
+    /// left wider are narrowed.
+    static func keepPrivate(_ path: String) {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if descriptor >= 0 {
+            var info = stat()
+            if fstat(descriptor, &info) == 0, info.st_mode & 0o077 != 0 { fchmod(descriptor, 0o600) }
+            Glibc.close(descriptor)
+        }
+        for suffix in ["-wal", "-shm"] {
+            var info = stat()
+            if stat(path + suffix, &info) == 0, info.st_mode & 0o077 != 0 { chmod(path + suffix, 0o600) }
+        }
     }
 
     /// SQLite reports only "unable to open database file", and its OS error is from its last

@@ -68,11 +68,16 @@ final class ApiHarness {
                                                 createdAt: clock.now, expiresAt: clock.now + AgentAuthentication.idleLifetime)
     }
 
+    var port: Int { Int(server?.port ?? 0) }
+
     func send(_ method: String, _ path: String, headers: [(name: String, value: String)] = [],
               body: String = "{}") throws -> HTTPClientResponse {
         var outcome: Result<HTTPClientResponse, HTTPClientError>?
+        // The widget's requests are JSON; a test that means otherwise names its own Content-Type.
+        let typed = method == "GET" || headers.contains { $0.name.lowercased() == "content-type" }
+            ? headers : headers + [("Content-Type", "application/json")]
         client.send(HTTPClientRequest(method: method, url: "http://127.0.0.1:\(server?.port ?? 0)\(path)",
-                                      headers: headers, body: Array(body.utf8))) { outcome = $0 }
+                                      headers: typed, body: Array(body.utf8))) { outcome = $0 }
         let deadline = MonotonicClock.milliseconds() + 10_000
         while outcome == nil, MonotonicClock.milliseconds() < deadline { loop.runOnce(maximumWait: 20) }
         guard let outcome else { throw HTTPClientError.timedOut }

@@ -80,6 +80,16 @@ import Testing
         let me = try api.send("GET", "/api/me", headers: [(name: "Cookie", value: "callbox_session=\(token)")])
         #expect(me.status == 200)
 
+        // Login CSRF (issue 10): a cross-site form posts text/plain; another site's page names its origin.
+        let form = try api.send("POST", "/api/login", headers: [("Content-Type", "text/plain")],
+                                body: #"{"email": "demo@callbox.example", "password": "callbox-demo"}"#)
+        #expect(form.status == 415 && ApiHarness.errorCode(form) == "not_json")
+        let foreign = try api.send("POST", "/api/login", headers: [("Origin", "https://evil.example")],
+                                   body: #"{"email": "demo@callbox.example", "password": "callbox-demo"}"#)
+        #expect(foreign.status == 403 && ApiHarness.errorCode(foreign) == "foreign_origin")
+        let ownPage = try api.send("POST", "/api/login", headers: [("Origin", "http://127.0.0.1:\(api.port)")],
+                                   body: #"{"email": "demo@callbox.example", "password": "callbox-demo"}"#)
+        #expect(ownPage.status == 200, "the box's own page signs in")
         let wrong = try api.send("POST", "/api/login", body: #"{"email": "demo@callbox.example", "password": "callbox-demO"}"#)
         #expect(wrong.status == 401 && ApiHarness.errorCode(wrong) == "bad_credentials")
     }

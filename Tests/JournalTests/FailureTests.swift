@@ -1,5 +1,6 @@
 import Testing
 import Glibc
+import CallCore
 @testable import Journal
 
 /// setfsuid changes the file-system identity of the calling thread only (glibc does not
@@ -150,5 +151,27 @@ private func asUnprivilegedUser<Result>(_ body: () throws -> Result) rethrows ->
         let error = asUnprivilegedUser { #expect(throws: JournalError.self) { try directory.open() } }
         #expect(error?.kind == .cannotOpen)
         #expect(error?.description.contains("check the database file's permissions") == true)
+    }
+}
+
+@Suite struct JournalPrivacyTests {
+    /// The journal holds messages and session tokens: 0600 whatever the umask (issue 10).
+    @Test func theDatabaseAndItsWALAreOwnerOnlyWhateverTheUmask() throws {
+        let directory = TemporaryDirectory()
+        let previous = umask(0o022)
+        defer { umask(previous) }
+        let journal = try Journal(directory: directory.path)
+        _ = try journal.eventKeys.rememberEvent(key: "k", at: Instant(unixMilliseconds: 1))
+        for suffix in ["", "-wal", "-shm"] {
+            var info = stat()
+            guard stat(directory.path + "/callbox.db" + suffix, &info) == 0 else { continue }
+            #expect(info.st_mode & 0o777 == 0o600, "callbox.db\(suffix) is \(String(info.st_mode & 0o777, radix: 8))")
+        }
+        try journal.close()
+        chmod(directory.path + "/callbox.db", 0o644)
+        let reopened = try Journal(directory: directory.path)
+        var info = stat()
+        #expect(stat(directory.path + "/callbox.db", &info) == 0 && info.st_mode & 0o777 == 0o600, "a wider file left by an older build is narrowed")
+        try reopened.close()
     }
 }
