@@ -8,7 +8,7 @@ public enum GraphEndpoint: Hashable, Sendable {
 
     static func parse(_ text: String) -> ValueParse<GraphEndpoint> {
         if text == sandboxWord { return .success(.sandbox) }
-        return HTTPURL.parse(text).map(GraphEndpoint.url)
-            .mapError { _ in ValueProblem(HTTPURL.expectation + " or the word 'sandbox'") }
+        guard case .success = HTTPURL.parse(text) else { return .failure(ValueProblem(HTTPURL.expectation + " or the word 'sandbox'")) }
+        return HTTPURL.parseForTokens(text).map(GraphEndpoint.url)
     }
 }

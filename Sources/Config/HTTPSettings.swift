@@ -38,6 +38,13 @@ public struct HTTPSettings: Hashable, Sendable {
             guard let path, let reason = FileReader.unreadableReason(path) else { continue }
             reader.report(reader.line(of: name), "cannot read \(name) '\(path)': \(reason)")
         }
+        // The private key: readable by its owner and, as Debian's ssl-cert group does, a group;
+        // never by others, and writable by no one else.
+        if let key, case .success(let contents) = FileReader.read(key), contents.permissions & 0o026 != 0 {
+            let mode = String(contents.permissions & 0o777, radix: 8)
+            reader.report(reader.line(of: "tls_key"),
+                          "tls_key '\(key)' is readable by others or writable by group or others (mode 0\(mode)); run chmod 600 \(key)")
+        }
         if let certificate, let key {
             tls = TLSFiles(certificate: certificate, key: key)
         }

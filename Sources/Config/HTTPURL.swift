@@ -9,6 +9,23 @@ public struct HTTPURL: Hashable, Sendable, CustomStringConvertible {
     /// Everything after the authority, without a trailing `/` (often empty).
     public let path: String
 
+    /// 127.0.0.0/8, `::1` or `localhost`: a host the traffic never leaves the box for.
+    public var isLoopback: Bool {
+        var name = host.lowercased()
+        if name.hasPrefix("["), name.hasSuffix("]") { name = String(name.dropFirst().dropLast()) }
+        return name == "localhost" || name == "::1" || name.hasPrefix("127.")
+    }
+
+    /// `https://`, or plain HTTP to this machine (a test fake): what may carry a bearer token.
+    /// An `http://` API address elsewhere would send Meta's or HubSpot's token in clear.
+    static func parseForTokens(_ text: String) -> ValueParse<HTTPURL> {
+        let parsed = parse(text)
+        if case .success(let url) = parsed, !url.isSecure, !url.isLoopback {
+            return .failure(ValueProblem("an https:// URL (plain http:// would send the access token in clear; it is allowed only to 127.0.0.1 or localhost, for test fakes)"))
+        }
+        return parsed
+    }
+
     public var description: String {
         (isSecure ? "https://" : "http://") + host + (port.map { ":\($0)" } ?? "") + path
     }

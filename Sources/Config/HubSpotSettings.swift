@@ -8,7 +8,7 @@ public struct HubSpotSettings: Hashable, Sendable {
 
     static func read(_ reader: inout SectionReader) -> HubSpotSettings {
         HubSpotSettings(
-            apiURL: reader.value("api_url", HTTPURL.parse) ?? HTTPURL(isSecure: true, host: "", port: nil, path: ""),
+            apiURL: reader.value("api_url", HTTPURL.parseForTokens) ?? HTTPURL(isSecure: true, host: "", port: nil, path: ""),
             portalID: reader.value("portal_id", IntegerValue.identifier),
             appID: reader.value("app_id", IntegerValue.identifier),
             logMessages: reader.value("log_messages", SwitchValue.parse) ?? true)

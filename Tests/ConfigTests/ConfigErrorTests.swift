@@ -184,8 +184,21 @@ import Testing
         #expect(folder.problems(both) == ["callbox.conf:8: cannot read tls_key '/nonexistent/key.pem': No such file or directory"])
         folder.write("key.pem", "key")
         let good = both.replacingFirst("/nonexistent/key.pem", with: "key.pem")
+        #expect(folder.problems(good) == [
+            "callbox.conf:8: tls_key 'key.pem' is readable by others or writable by group or others (mode 0644); run chmod 600 key.pem",
+        ], "a private key others can read is refused")
+        folder.write("key.pem", "key", mode: 0o640)
         let loaded = try? folder.load(good).get()
-        #expect(loaded?.http.tls == HTTPSettings.TLSFiles(certificate: folder.path + "/cert.pem", key: folder.path + "/key.pem"))
+        #expect(loaded?.http.tls == HTTPSettings.TLSFiles(certificate: folder.path + "/cert.pem", key: folder.path + "/key.pem"),
+                "owner and group (Debian's ssl-cert) may read it")
+    }
+
+    @Test func tokensNeverGoOverPlainHTTPExceptToThisMachine() {
+        let plain = "an https:// URL (plain http:// would send the access token in clear; it is allowed only to 127.0.0.1 or localhost, for test fakes)"
+        #expect(problems("[hubspot]\napi_url = http://api.hubapi.com\n") == [
+            "callbox.conf:11: bad value 'http://api.hubapi.com' for 'api_url' in [hubspot]: expected \(plain)"])
+        #expect(problems("[hubspot]\napi_url = http://127.0.0.1:9000\n").isEmpty)
+        #expect(problems("[hubspot]\napi_url = http://localhost:9000\n").isEmpty)
     }
 
     @Test func agents() {

@@ -100,8 +100,12 @@ def test_an_undecodable_delivery_can_be_reprocessed(box):
 
 def test_the_box_serves_https_with_the_configured_certificate(tmp_path, graph):
     fixtures = os.path.join(REPO, "Tests", "Fixtures", "tls")
+    # A private key must be readable by no one else: check-config refuses a key others can read.
+    key = tmp_path / "test-key.pem"
+    key.write_bytes(open(os.path.join(fixtures, "test-key.pem"), "rb").read())
+    os.chmod(key, 0o600)
     box = Box(tmp_path / "tls", graph.url, extra={"http": {
-        "tls_cert": os.path.join(fixtures, "test-cert.pem"), "tls_key": os.path.join(fixtures, "test-key.pem")}})
+        "tls_cert": os.path.join(fixtures, "test-cert.pem"), "tls_key": str(key)}})
     with open(box.config_path, "a") as f:
         pass
     text = open(box.config_path).read().replace("[http]\n", f"[http]\npublic_url = https://127.0.0.1:{box.port}\n")
@@ -120,3 +124,18 @@ def test_the_box_serves_https_with_the_configured_certificate(tmp_path, graph):
         wait_for(healthy, what="HTTPS health check")
     finally:
         box.stop()
+
+
+def test_check_config_refuses_a_key_others_can_read_and_tokens_over_plain_http(tmp_path, graph):
+    fixtures = os.path.join(REPO, "Tests", "Fixtures", "tls")
+    key = tmp_path / "open-key.pem"
+    key.write_bytes(open(os.path.join(fixtures, "test-key.pem"), "rb").read())
+    os.chmod(key, 0o644)
+    box = Box(tmp_path / "probe", graph.url, extra={
+        "http": {"tls_cert": os.path.join(fixtures, "test-cert.pem"), "tls_key": str(key)},
+        "hubspot": {"api_url": "http://api.hubapi.example"},
+        "whatsapp": {"graph_url": "http://graph.example"}})
+    result = subprocess.run([BINARY, "check-config", box.config_path], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "is readable by others or writable by group or others (mode 0644); run chmod 600" in result.stdout + result.stderr
+    assert (result.stdout + result.stderr).count("plain http:// would send the access token in clear") == 2
