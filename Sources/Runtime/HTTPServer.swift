@@ -247,6 +247,11 @@ public final class HTTPServer {
                                         request: readRequestHead(connection: connection, url: url, method: method))
             state.pointee = Unmanaged.passRetained(exchange).toOpaque()
             inFlight += 1
+            if let problem = Self.framingProblem(exchange.request) {
+                exchange.bodyTooLarge = true
+                exchange.dispatched = true
+                return queue(.json(400, Array("{\"error\":{\"code\":\"bad_request\",\"message\":\"\(problem)\"}}".utf8)), on: connection)
+            }
             if let length = exchange.request.header("content-length").flatMap({ Int($0) }), length > options.maxBodyBytes {
                 exchange.bodyTooLarge = true
                 exchange.dispatched = true
@@ -289,6 +294,29 @@ public final class HTTPServer {
         suspended[ObjectIdentifier(exchange)] = exchange
         MHD_suspend_connection(connection)
         return 1
+    }
+
+    /// What makes a request head ambiguous to a proxy in front of the box (request smuggling):
+    /// both `Content-Length` and `Transfer-Encoding`, or a header name that is not an RFC 9110
+    /// token (a space before the colon, a control byte). Such a request gets 400, unread.
+    static func framingProblem(_ request: HTTPRequest) -> String? {
+        if request.header("content-length") != nil && request.header("transfer-encoding") != nil {
+            return "a request may not carry both Content-Length and Transfer-Encoding"
+        }
+        for header in request.headers where header.name.isEmpty || !header.name.utf8.allSatisfy(isTokenByte) {
+            return "malformed header name"
+        }
+        return nil
+    }
+
+    /// RFC 9110 §5.6.2 `tchar`.
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
     }
 
     fileprivate func completed(state: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) {

@@ -93,3 +93,30 @@ def test_a_signed_webhook_cannot_forge_log_lines(box):
     lines = log.split(b"\n")
     assert not [line for line in lines if line.startswith(b"<0>")], "a forged emergency line"
     assert b"\x1b" not in log and b"\r" not in log and "\u2028".encode() not in log and b"\x07" not in log
+
+
+def raw_request(box, head, body=b""):
+    """Bytes on the wire as a client or a proxy could send them; the answer's status and bytes."""
+    import socket
+    with socket.create_connection(("127.0.0.1", box.port), timeout=5) as s:
+        s.sendall(head + body)
+        s.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := s.recv(4096):
+            answer += chunk
+        return int(answer.split(b" ")[1]), answer
+
+
+def test_ambiguous_request_framing_gets_400_before_anything_runs(box):
+    """A proxy in front of the box and the box must never disagree about where a request ends."""
+    body = meta.body_of(meta.text_message("wamid.SMUGGLED01", "x"))
+    both = (b"POST /webhook HTTP/1.1\r\nHost: box\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\nTransfer-Encoding: chunked\r\n\r\n" % len(body))
+    status, answer = raw_request(box, both, b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body))
+    assert status == 400, answer
+    assert b"both Content-Length and Transfer-Encoding" in answer
+    spaced = b"GET /healthz HTTP/1.1\r\nHost: box\r\nX-Forwarded-For : 10.0.0.1\r\n\r\n"
+    status, answer = raw_request(box, spaced)
+    assert status == 400, answer
+    assert box.query("select count(*) as n from inbox")[0]["n"] == 0
+    assert box.get("/healthz")[0] == 200
