@@ -295,8 +295,9 @@ public final class Appliance {
         }
     }
 
-    /// Forgets what Meta can no longer redeliver: dedup keys, and statuses whose message
-    /// never arrived (whatsapp-cloud-api.md §1.3: retries stop after 7 days).
+    /// Forgets what Meta can no longer redeliver: dedup keys, statuses whose message never
+    /// arrived, and the bodies of deliveries processed (whatsapp-cloud-api.md §1.3: retries stop
+    /// after 7 days), so the journal stops growing with every webhook.
     private func pruneJournal() {
         guard !stopping else { return }
         let now = Instant(unixMilliseconds: WallClock.milliseconds())
@@ -304,8 +305,10 @@ public final class Appliance {
             let keys = try journal.eventKeys.prune(now: now)
             let statuses = try journal.comms.pruneStatusBacklog(receivedBefore: now - EventKeys.retention)
             let sessions = try journal.agentSessions.pruneExpired(at: now)
-            if keys + statuses + sessions > 0 {
-                log.info("journal pruned", ["event_keys": "\(keys)", "held_statuses": "\(statuses)", "expired_sessions": "\(sessions)"])
+            let deliveries = try journal.inbox.pruneProcessed(before: now - Inbox.processedRetention)
+            if keys + statuses + sessions + deliveries > 0 {
+                log.info("journal pruned", ["event_keys": "\(keys)", "held_statuses": "\(statuses)", "expired_sessions": "\(sessions)",
+                                            "processed_deliveries": "\(deliveries)"])
             }
         } catch {
             log.error("journal pruning failed; retried next hour", ["error": "\(error)"])

@@ -100,6 +100,21 @@ public struct Inbox {
         }
     }
 
+    /// How long a processed delivery's body is kept: Meta redelivers for up to 7 days (spec
+    /// §1.3), and the event keys that recognise a redelivery are kept as long, apart from it.
+    public static let processedRetention = TimeSpan.days(7)
+
+    /// Deletes deliveries processed before `time`, bodies and all; undecodable and failed ones
+    /// stay for `callbox journal reprocess`. Returns how many went.
+    @discardableResult
+    public func pruneProcessed(before time: Instant) throws -> Int {
+        try connection.transaction {
+            try connection.execute("DELETE FROM inbox WHERE state = 'processed' AND processed_at < ?1") {
+                try $0.bind(1, time.unixMilliseconds)
+            }
+        }
+    }
+
     public func counts() throws -> InboxCounts {
         var counts = InboxCounts()
         let rows = try connection.query("SELECT state, count(*) FROM inbox GROUP BY state") {

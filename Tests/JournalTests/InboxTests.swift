@@ -19,6 +19,30 @@ import CallCore
         #expect(try journal.inbox.pending(limit: 2).map(\.id) == Array(ids.prefix(2)))
     }
 
+    /// A week of simulated time (issue 10): processed bodies go once Meta can no longer redeliver
+    /// them, the event keys that catch a redelivery stay their own time, and undecodable and
+    /// failed deliveries stay for `callbox journal reprocess`.
+    @Test func processedBodiesArePrunedAfterMetasRedeliveryHorizon() throws {
+        let directory = TemporaryDirectory()
+        let journal = try directory.open()
+        let body = [UInt8](repeating: 0x41, count: 64 * 1024)
+        var ids: [Int64] = []
+        for day in 0..<8 {
+            let at = t0 + .days(Int64(day))
+            ids += try journal.inbox.append(deliveries: [body, body], receivedAt: at)
+            try journal.inbox.markProcessed(id: ids[ids.count - 2], at: at)
+            try journal.inbox.markUndecodable(id: ids[ids.count - 1], error: "bad", at: at)
+        }
+        _ = try journal.eventKeys.rememberEvent(key: "message:wamid.OLD", at: t0)
+        let now = t0 + .days(8)
+        let pruned = try journal.inbox.pruneProcessed(before: now - Inbox.processedRetention)
+        #expect(pruned == 1, "day 0 is past the 7-day horizon; day 1 is exactly on it and stays")
+        let counts = try journal.inbox.counts()
+        #expect(counts.processed == 7 && counts.undecodable == 8)
+        #expect(try journal.eventKeys.rememberEvent(key: "message:wamid.OLD", at: now) == false, "dedup keys are pruned apart")
+        #expect(try journal.inbox.pruneProcessed(before: now - Inbox.processedRetention) == 0)
+    }
+
     @Test func oneBatchIsOneCommit() throws {
         let directory = TemporaryDirectory()
         let journal = try directory.open()
