@@ -53,6 +53,7 @@ public final class Appliance {
     private var handset: HandsetController?
     private var server: HTTPServer?
     private var signals: SignalWatcher?
+    private let budget: JournalBudget
     private var stopping = false
 
     public init(config: LoadedConfig) throws {
@@ -97,7 +98,8 @@ public final class Appliance {
                                     ownerFirst: config.routing.ownerFirst, handset: config.routing.handset,
                                     journal: journal, calls: calls, loop: loop)
         calls.router = router
-        intake = WebhookIntake(journal: journal, appSecret: secrets.whatsappAppSecret.revealed,
+        budget = JournalBudget(journal: journal, limitBytes: config.box.maxDatabaseSize)
+        intake = WebhookIntake(journal: journal, budget: budget, appSecret: secrets.whatsappAppSecret.revealed,
                                verifyToken: secrets.whatsappVerifyToken.revealed, metrics: metrics)
         // Without a phone_number_id (a number not registered yet) nothing can be sent, and
         // deliveries are not filtered by a number the box does not know.
@@ -389,9 +391,13 @@ public final class Appliance {
     private func health() -> HTTPResponse {
         do {
             let counts = try journal.inbox.counts()
-            return .json(200, JSONWriter.encode([
-                "status": "ok", "name": .string(config.box.name), "live_calls": .integer(Int64(calls.table.liveCount)),
-                "inbox_pending": .integer(Int64(counts.pending)),
+            budget.refresh()
+            // A journal at its budget refuses webhooks: that is a box needing an operator.
+            return .json(budget.level == .full ? 503 : 200, JSONWriter.encode([
+                "status": budget.level == .full ? "journal_full" : "ok", "name": .string(config.box.name),
+                "live_calls": .integer(Int64(calls.table.liveCount)), "inbox_pending": .integer(Int64(counts.pending)),
+                "journal": .string(budget.level.rawValue), "journal_bytes": .integer(budget.usedBytes),
+                "journal_limit_bytes": .integer(budget.limitBytes),
             ]))
         } catch {
             return ErrorBody.response(503, "journal_unavailable", "\(error)")
@@ -401,6 +407,13 @@ public final class Appliance {
     // MARK: metrics
 
     private func registerMetrics() {
+        metrics.gauge("callbox_journal_bytes", "Bytes the journal's pages hold (free pages left out).", labels: []) { [budget] in
+            budget.refresh()
+            return [(labels: [], value: Double(budget.usedBytes))]
+        }
+        metrics.gauge("callbox_journal_limit_bytes", "[box] max_database_size: webhooks are refused with 503 at it.", labels: []) { [budget] in
+            [(labels: [], value: Double(budget.limitBytes))]
+        }
         metrics.gauge("callbox_calls", "Calls in each live state now.", labels: ["state"]) { [calls] in
             CallState.Name.allCases.filter { !$0.isTerminal }.map { (labels: [$0.rawValue], value: Double(calls.table.counters.calls(in: $0))) }
         }

@@ -17,12 +17,15 @@ final class WebhookIntake {
     var onCommitted: (([(id: Int64, body: [UInt8])]) -> Void)?
     let received: Metrics.Family
 
-    init(journal: Journal, appSecret: String, verifyToken: String, metrics: Metrics) {
+    private let budget: JournalBudget
+
+    init(journal: Journal, budget: JournalBudget, appSecret: String, verifyToken: String, metrics: Metrics) {
         self.journal = journal
+        self.budget = budget
         self.appSecret = Array(appSecret.utf8)
         self.verifyToken = verifyToken
-        received = metrics.counter("callbox_webhooks_total", "Webhook POSTs by outcome: accepted (committed), rejected (bad signature), unavailable (inbox could not commit).", labels: ["outcome"])
-        for outcome in ["accepted", "rejected", "unavailable"] { received.increment(outcome, by: 0) }
+        received = metrics.counter("callbox_webhooks_total", "Webhook POSTs by outcome: accepted (committed), rejected (bad signature), unavailable (inbox could not commit), full (journal at [box] max_database_size).", labels: ["outcome"])
+        for outcome in ["accepted", "rejected", "unavailable", "full"] { received.increment(outcome, by: 0) }
     }
 
     func verify(_ request: HTTPRequest) -> HTTPResponse {
@@ -50,6 +53,15 @@ final class WebhookIntake {
         guard !batch.isEmpty else { return nil }
         let deliveries = batch
         batch.removeAll(keepingCapacity: true)
+        budget.refresh()
+        guard budget.level != .full else {
+            // Meta retries for days; a refusal now loses nothing, a full card would.
+            received.increment("full", by: Double(deliveries.count))
+            var refusal = ErrorBody.response(503, "journal_full", "the journal is at its size budget ([box] max_database_size); retry later")
+            refusal.headers.append(("Retry-After", "300"))
+            for delivery in deliveries { delivery.responder.respond(refusal) }
+            return nil
+        }
         do {
             let bodies = deliveries.map(\.body)
             let ids = try journal.inbox.append(deliveries: bodies, receivedAt: Instant(unixMilliseconds: WallClock.milliseconds()))

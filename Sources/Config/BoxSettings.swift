@@ -9,6 +9,14 @@ public struct BoxSettings: Hashable, Sendable {
     public var secretsPath: String?
     /// nil when the box has no handset: it serves only the widget.
     public var board: BoardReference?
+    /// The journal's size budget in bytes: warned of near it, and webhooks refused with 503
+    /// (Meta redelivers) at it, so the journal never fills the card the OS lives on.
+    public var maxDatabaseSize: Int
+
+    /// 1 GiB holds years of a small office's calls and messages once processed bodies are
+    /// pruned after 7 days; the floor leaves room for the schema and a day's traffic.
+    static let databaseSizes = (1 << 20)...(1 << 40)
+    static let defaultDatabaseSize = 1 << 30
 
     /// A call table slot holds fixed-size fields; 64 concurrent calls is far beyond what one
     /// small box and one office line need, and bounds the memory reserved at start.
@@ -20,7 +28,8 @@ public struct BoxSettings: Hashable, Sendable {
             dataDirectory: reader.value("data_dir", ConfigPath.parse(against: configDirectory)) ?? configDirectory,
             maxCalls: reader.value("max_calls") { IntegerValue.parse($0, within: callSlots) } ?? callSlots.lowerBound,
             secretsPath: reader.value("secrets", ConfigPath.parse(against: configDirectory)),
-            board: reader.value("board") { BoardReference.parse($0, against: configDirectory) })
+            board: reader.value("board") { BoardReference.parse($0, against: configDirectory) },
+            maxDatabaseSize: reader.value("max_database_size") { ByteSize.parse($0, within: databaseSizes) } ?? defaultDatabaseSize)
     }
 }
 

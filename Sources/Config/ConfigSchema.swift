@@ -33,6 +33,7 @@ enum ConfigSchema {
         .required("name"),
         .required("data_dir"),
         .optional("max_calls", default: "8"),
+        .optional("max_database_size", default: "1GiB"),
         .optional("secrets"),
         .optional("board"),
     ])

@@ -119,6 +119,15 @@ public final class Journal {
         try Migrations.migrate(connection, to: version)
     }
 
+    /// Bytes the database's pages hold, free pages left out (SQLite reuses them before growing
+    /// the file): what a size budget compares against. Two header reads.
+    public func usedBytes() throws -> Int64 {
+        let pages = try connection.queryFirst("PRAGMA page_count") { try $0.int64(0) } ?? 0
+        let free = try connection.queryFirst("PRAGMA freelist_count") { try $0.int64(0) } ?? 0
+        let size = try connection.queryFirst("PRAGMA page_size") { try $0.int64(0) } ?? 0
+        return (pages - free) * size
+    }
+
     /// The journal holds messages, phone numbers and session tokens: owner-only, whatever the
     /// umask (outside systemd's `UMask=0077` too). SQLite creates the `-wal` and `-shm` files
     /// with the database's own mode, so creating it 0600 first covers them; files an older build

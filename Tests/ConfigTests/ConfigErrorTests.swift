@@ -82,7 +82,7 @@ import Testing
 
     @Test func badSize() throws {
         #expect(problems("", base: sandboxConfig.replacingFirst("listen = 127.0.0.1:0", with: "listen = 127.0.0.1:0\nmax_body = 1MB")) == [
-            "callbox.conf:7: bad value '1MB' for 'max_body' in [http]: expected a size in bytes, KiB or MiB from 1KiB to 64MiB, e.g. 1MiB",
+            "callbox.conf:7: bad value '1MB' for 'max_body' in [http]: expected a size in bytes, KiB, MiB, GiB or TiB from 1KiB to 64MiB, e.g. 1MiB",
         ])
         #expect(try ByteSize.parse("512KiB", within: HTTPSettings.bodySizes).get() == 512 * 1024)
         #expect(try ByteSize.parse("2048", within: HTTPSettings.bodySizes).get() == 2048)

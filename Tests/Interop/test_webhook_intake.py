@@ -1,4 +1,5 @@
 """Webhook intake against the real box: verification, signatures, limits, durability."""
+import json
 import meta
 from box import APP_SECRET, VERIFY_TOKEN, wait_for
 
@@ -120,3 +121,28 @@ def test_ambiguous_request_framing_gets_400_before_anything_runs(box):
     assert status == 400, answer
     assert box.query("select count(*) as n from inbox")[0]["n"] == 0
     assert box.get("/healthz")[0] == 200
+
+
+def test_the_journal_keeps_to_its_size_budget(make_box):
+    """[box] max_database_size: warned of near it, webhooks refused with 503 at it (Meta
+    retries), and nothing lost of what was accepted (issue 10 item 5)."""
+    box = make_box(extra={"box": {"max_database_size": "1MiB"}})
+    health = json.loads(box.get("/healthz")[1])
+    assert health["journal"] == "ok" and health["journal_limit_bytes"] == 1 << 20
+    seen, accepted, n = set(), 0, 0
+    while n < 200:
+        n += 1
+        status = box.deliver(meta.text_message(f"wamid.BUDGET{n:05d}", "x" * 20_000))[0]
+        seen.add(json.loads(box.get("/healthz")[1])["journal"])
+        if status == 503:
+            break
+        assert status == 200
+        accepted += 1
+    assert status == 503, "the budget was never reached"
+    assert "near_full" in seen, "operators were warned before the budget was reached"
+    status, body, headers = box.get("/healthz")
+    assert status == 503 and json.loads(body)["journal"] == "full"
+    metrics = box.metrics()
+    assert metrics['callbox_webhooks_total{outcome="full"}'] >= 1
+    assert metrics["callbox_journal_bytes"] >= metrics["callbox_journal_limit_bytes"]
+    assert box.query("select count(*) as n from inbox")[0]["n"] == accepted
