@@ -31,6 +31,11 @@ struct MHD_Daemon *cb_mhd_start(const struct cb_mhd_options *o,
     if (tls) flags |= MHD_USE_TLS;
     if (ipv6) flags |= MHD_USE_IPv6;
 
+    // The box's TLS policy (issue 10): TLS 1.2 and 1.3 only; in 1.2 only ECDHE key exchange
+    // (forward secrecy) with AEAD ciphers (AES-GCM, ChaCha20-Poly1305); the server's order wins.
+    static const char tls_priorities[] =
+        "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:"
+        "-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305:-MAC-ALL:+AEAD:%SERVER_PRECEDENCE";
     struct MHD_OptionItem items[] = {
         { MHD_OPTION_SOCK_ADDR, 0, &address },
         { MHD_OPTION_CONNECTION_LIMIT, o->connection_limit, NULL },
@@ -40,6 +45,7 @@ struct MHD_Daemon *cb_mhd_start(const struct cb_mhd_options *o,
         { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, completed_cls },
         { tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, (void *)o->tls_key_pem },
         { tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)o->tls_cert_pem },
+        { tls ? MHD_OPTION_HTTPS_PRIORITIES : MHD_OPTION_END, 0, (void *)tls_priorities },
         { MHD_OPTION_END, 0, NULL },
     };
     return MHD_start_daemon(flags, 0, NULL, NULL,

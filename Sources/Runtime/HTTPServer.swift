@@ -309,6 +309,10 @@ public final class HTTPServer {
         return nil
     }
 
+    /// A year, as browsers' preload rules ask; no `includeSubDomains`: other hosts under the
+    /// box's domain are not the box's to decide.
+    static let strictTransportSecurity = "max-age=31536000"
+
     /// RFC 9110 §5.6.2 `tchar`.
     private static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {
@@ -347,6 +351,8 @@ public final class HTTPServer {
         }
         guard let made = created else { return 0 }
         for header in response.headers { _ = MHD_add_response_header(made, header.name, header.value) }
+        // Over TLS, browsers are told to use nothing else for this host (RFC 6797).
+        if options.tlsCertificatePEM != nil { _ = MHD_add_response_header(made, "Strict-Transport-Security", Self.strictTransportSecurity) }
         let result = MHD_queue_response(connection, UInt32(response.status), made)
         MHD_destroy_response(made)
         return result == mhdYes ? 1 : 0

@@ -98,36 +98,72 @@ def test_an_undecodable_delivery_can_be_reprocessed(box):
              timeout=15, what="reprocessed")
 
 
-def test_the_box_serves_https_with_the_configured_certificate(tmp_path, graph):
-    fixtures = os.path.join(REPO, "Tests", "Fixtures", "tls")
-    # A private key must be readable by no one else: check-config refuses a key others can read.
+TLS_FIXTURES = os.path.join(REPO, "Tests", "Fixtures", "tls")
+
+
+def start_tls_box(tmp_path, graph):
+    """A box serving HTTPS with the test certificate, its key kept 0600 (check-config refuses a
+    key others can read); returns it once /healthz answers over TLS."""
     key = tmp_path / "test-key.pem"
-    key.write_bytes(open(os.path.join(fixtures, "test-key.pem"), "rb").read())
+    key.write_bytes(open(os.path.join(TLS_FIXTURES, "test-key.pem"), "rb").read())
     os.chmod(key, 0o600)
     box = Box(tmp_path / "tls", graph.url, extra={"http": {
-        "tls_cert": os.path.join(fixtures, "test-cert.pem"), "tls_key": str(key)}})
-    with open(box.config_path, "a") as f:
-        pass
+        "tls_cert": os.path.join(TLS_FIXTURES, "test-cert.pem"), "tls_key": str(key)}})
     text = open(box.config_path).read().replace("[http]\n", f"[http]\npublic_url = https://127.0.0.1:{box.port}\n")
     open(box.config_path, "w").write(text)
     box.process = subprocess.Popen([BINARY, "run", "--config", box.config_path],
                                    stdout=open(box.log_path, "w"), stderr=subprocess.STDOUT)
-    try:
-        context = ssl.create_default_context(cafile=os.path.join(fixtures, "test-cert.pem"))
+    context = ssl.create_default_context(cafile=os.path.join(TLS_FIXTURES, "test-cert.pem"))
 
-        def healthy():
-            try:
-                with urllib.request.urlopen(f"https://127.0.0.1:{box.port}/healthz", context=context, timeout=2) as r:
-                    return r.status == 200
-            except OSError:
-                return False
-        wait_for(healthy, what="HTTPS health check")
+    def healthy():
+        try:
+            with urllib.request.urlopen(f"https://127.0.0.1:{box.port}/healthz", context=context, timeout=2) as r:
+                return r.status == 200 and r.headers["Strict-Transport-Security"] == "max-age=31536000"
+        except OSError:
+            return False
+    try:
+        wait_for(healthy, what="HTTPS health check with HSTS")
+    except AssertionError:
+        box.stop()
+        raise
+    return box
+
+
+def test_the_box_serves_https_with_the_configured_certificate(tmp_path, graph):
+    start_tls_box(tmp_path, graph).stop()
+
+
+def handshake(box, *options):
+    """What `openssl s_client` negotiates with these options: (protocol, cipher), or None."""
+    # Debian's openssl.cnf sets MinProtocol TLSv1.2 for clients; without it the client offers
+    # whatever the options say, so a refusal is the box's.
+    result = subprocess.run(["openssl", "s_client", "-connect", f"127.0.0.1:{box.port}", "-brief", *options],
+                            input="", capture_output=True, text=True, timeout=20,
+                            env={**os.environ, "OPENSSL_CONF": "/dev/null"})
+    text = result.stdout + result.stderr
+    protocol = next((line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("Protocol version")), None)
+    cipher = next((line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("Ciphersuite")), None)
+    return (protocol, cipher) if protocol else None
+
+
+def test_tls_is_1_2_or_1_3_with_forward_secret_aead_suites_only(tmp_path, graph):
+    """The box's TLS policy (issue 10 item 2), probed with OpenSSL as a client."""
+    box = start_tls_box(tmp_path, graph)
+    try:
+        legacy = "DEFAULT@SECLEVEL=0"
+        assert handshake(box, "-tls1", "-cipher", legacy) is None, "TLS 1.0 is negotiated"
+        assert handshake(box, "-tls1_1", "-cipher", legacy) is None, "TLS 1.1 is negotiated"
+        assert handshake(box, "-tls1_3")[0] == "TLSv1.3"
+        for suite in ("ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305"):
+            assert handshake(box, "-tls1_2", "-cipher", suite) == ("TLSv1.2", suite), suite
+        for suite in ("ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA384", "AES128-GCM-SHA256", "AES256-SHA"):
+            assert handshake(box, "-tls1_2", "-cipher", suite) is None, f"{suite} is negotiated"
     finally:
         box.stop()
 
 
 def test_check_config_refuses_a_key_others_can_read_and_tokens_over_plain_http(tmp_path, graph):
-    fixtures = os.path.join(REPO, "Tests", "Fixtures", "tls")
+    fixtures = TLS_FIXTURES
     key = tmp_path / "open-key.pem"
     key.write_bytes(open(os.path.join(fixtures, "test-key.pem"), "rb").read())
     os.chmod(key, 0o644)
