@@ -5,6 +5,20 @@
 #include <sys/socket.h>
 #include <microhttpd.h>
 
+// libmicrohttpd unescapes the path in place, so `%00` would become a NUL that ends the C string
+// the handler reads: `/webhook%00.php` would reach `/webhook`. A path or value holding an encoded
+// NUL is left escaped instead, and the server refuses such a path with 400.
+static size_t unescape_refusing_nul(void *cls, struct MHD_Connection *connection, char *text)
+{
+    (void)cls;
+    (void)connection;
+    for (const char *p = text; p[0] != '\0'; p++) {
+        if (p[0] == '%' && p[1] == '0' && p[2] == '0') return strlen(text);
+    }
+    return MHD_http_unescape(text);
+}
+
+
 struct MHD_Daemon *cb_mhd_start(const struct cb_mhd_options *o,
     cb_mhd_access_handler handler, void *handler_cls,
     cb_mhd_completed_handler completed, void *completed_cls)
@@ -43,6 +57,7 @@ struct MHD_Daemon *cb_mhd_start(const struct cb_mhd_options *o,
         { MHD_OPTION_CONNECTION_TIMEOUT, o->connection_timeout_seconds, NULL },
         { MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)o->memory_limit, NULL },
         { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, completed_cls },
+        { MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)unescape_refusing_nul, NULL },
         { tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, (void *)o->tls_key_pem },
         { tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)o->tls_cert_pem },
         { tls ? MHD_OPTION_HTTPS_PRIORITIES : MHD_OPTION_END, 0, (void *)tls_priorities },

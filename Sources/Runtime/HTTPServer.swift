@@ -296,10 +296,14 @@ public final class HTTPServer {
         return 1
     }
 
-    /// What makes a request head ambiguous to a proxy in front of the box (request smuggling):
+    /// What makes a request head ambiguous to a proxy in front of the box (request smuggling),
+    /// or its path different from what a proxy saw (an encoded NUL, left escaped by the shim):
     /// both `Content-Length` and `Transfer-Encoding`, or a header name that is not an RFC 9110
     /// token (a space before the colon, a control byte). Such a request gets 400, unread.
     static func framingProblem(_ request: HTTPRequest) -> String? {
+        if request.path.contains("%00") {
+            return "an encoded NUL in the path"
+        }
         if request.header("content-length") != nil && request.header("transfer-encoding") != nil {
             return "a request may not carry both Content-Length and Transfer-Encoding"
         }

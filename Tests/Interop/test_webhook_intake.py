@@ -119,6 +119,12 @@ def test_ambiguous_request_framing_gets_400_before_anything_runs(box):
     spaced = b"GET /healthz HTTP/1.1\r\nHost: box\r\nX-Forwarded-For : 10.0.0.1\r\n\r\n"
     status, answer = raw_request(box, spaced)
     assert status == 400, answer
+    nul = (b"POST /webhook%%00.php HTTP/1.1\r\nHost: box\r\nContent-Type: application/json\r\n"
+           b"Content-Length: %d\r\n\r\n" % len(body))
+    status, answer = raw_request(box, nul, body)
+    assert status == 400 and b"encoded NUL" in answer, answer
+    assert box.get("/healthz%00x")[0] == 400
+    assert box.get("/api/comms?phone=%2B34%20600")[0] == 401, "ordinary escapes still work"
     assert box.query("select count(*) as n from inbox")[0]["n"] == 0
     assert box.get("/healthz")[0] == 200
 
