@@ -239,7 +239,9 @@ final class InboxProcessor {
             guard let to = PhoneNumber(call.to ?? call.source.displayPhoneNumber ?? "") ?? businessNumber else {
                 return invalid("business number", call.to ?? "")
             }
-            let connect = IncomingConnect(id: id, from: from, to: to, timestamp: Instant(unixSeconds: call.timestamp))
+            // A connect without a time of its own is judged by when it arrived, never taken for stale.
+            let sent = call.timestamp > 0 ? Instant(unixSeconds: call.timestamp) : now
+            let connect = IncomingConnect(id: id, from: from, to: to, timestamp: sent)
             try calls.apply(.incomingConnect(connect), at: now,
                             session: SessionChange.opened(direction: .inbound, remote: from, business: to, offeredAt: now,
                                              offerSDP: session.sdp, callerName: call.contact?.name, username: call.contact?.username))

@@ -6,7 +6,7 @@ public struct CallWebhook: Sendable, Equatable {
     public var id: String
     public var from: String?
     public var to: String?
-    /// Unix seconds; the daemon judges staleness on it (spec §1.3).
+    /// Unix seconds; the daemon judges staleness on it (spec §1.3). 0 when Meta sent none.
     public var timestamp: Int64
     /// As sent, or inferred (see `inferDirection`); nil only when nothing tells.
     public var direction: CallDirection?
@@ -99,7 +99,8 @@ public struct CallWebhook: Sendable, Equatable {
         let id = try call["id"].nonEmptyString()
         let from = try call["from"].optionalPhone()
         let to = try call["to"].optionalPhone()
-        // A recording or transcript event may come without a time of its own; it is not judged stale.
+        // An event may come without a time of its own (recording and transcript events do): 0,
+        // and a connect is then judged by when it arrived, not refused as stale.
         let timestamp = try call["timestamp"].optionalInteger() ?? 0
         let fromUserID = try call["from_user_id"].optionalString()
         let toUserID = try call["to_user_id"].optionalString()

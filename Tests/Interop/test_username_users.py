@@ -153,3 +153,12 @@ def test_a_user_changed_user_id_system_message_moves_the_history_too(box):
     page = wait_for(lambda: (lambda m: m if len(m) == 2 else None)(session.get(f"/api/comms?phone={new_id}")[1]["messages"]),
                     what="the history under the new id")
     assert [m["wamid"] for m in page] == ["wamid.SYSBEFORE001", "wamid.SYSCHANGE001"]
+
+
+def test_a_connect_without_a_timestamp_still_rings(box, graph):
+    """A missing `timestamp` is no reason to take a call for stale (liberal reading, README)."""
+    delivery = meta.connect_offer("wacid.NOTIMESTAMP0001")
+    del delivery["entry"][0]["changes"][0]["value"]["calls"][0]["timestamp"]
+    assert box.deliver(delivery)[0] == 200
+    wait_for(lambda: box.query("select * from call_journal where call_key = ? and to_state = 'ringing'", "wacid.NOTIMESTAMP0001"),
+             what="ringing")
