@@ -15,7 +15,4 @@ public struct BSUID: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { text.description }
-
-    /// `CC.ENT.…`: the id a linked portfolio shares (spec §11.4).
-    public var isParent: Bool { description.utf8.dropFirst(2).starts(with: ".ENT.".utf8) }
 }

@@ -22,9 +22,8 @@ public struct OpusSendParameters: Equatable, Sendable {
         self.maxPacketTimeMilliseconds = maxPacketTimeMilliseconds
     }
 
-    /// The box sends 20 ms frames: they suit every ptime/maxptime of 20 or more, which is what
-    /// Meta asks; a peer asking for less still gets 20 ms (it is the only size the ALSA period makes).
-    public static let framePacketTimeMilliseconds = 20
+    // The box sends 20 ms frames whatever ptime/maxptime say: they suit every value of 20 or
+    // more, which is what Meta asks, and 20 ms is the only size the ALSA period makes.
 
     public init(section: SDPMediaSection) {
         self.init()

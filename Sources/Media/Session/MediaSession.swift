@@ -130,7 +130,8 @@ final class MediaSession: @unchecked Sendable {
                                                      address: address, type: type))
         }
         log.info("remote description applied", ["call": "\(id)", "dtls": role == .client ? "client" : "server",
-                                                "candidates": "\(remote.candidates.count)"])
+                                                "candidates": "\(remote.candidates.count)",
+                                                "skipped_lines": remote.skippedLines.map(String.init).joined(separator: ",")])
     }
 
     /// Meta's rule (spec §3.1, §6.2): nothing toward the far end before `accept` succeeded.

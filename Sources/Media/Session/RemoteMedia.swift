@@ -9,6 +9,8 @@ struct RemoteMedia: Sendable {
     let fingerprint: DtlsFingerprint
     let setup: SDPSetupRole?
     let candidates: [SDPCandidate]
+    /// `a=candidate` and `a=fingerprint` lines that could not be read and were skipped, for the log.
+    let skippedLines: [Int]
 
     /// DTLS-SRTP over UDP (RFC 5764 §8), with or without RTCP feedback; SDES (`RTP/SAVP`, SIP
     /// only, spec §5.1) and plain RTP are not for this endpoint.
@@ -37,5 +39,6 @@ struct RemoteMedia: Sendable {
         fingerprint = DtlsFingerprint(algorithm: algorithm, bytes: offered.bytes)
         setup = section.setup ?? remote.setup
         candidates = section.candidates
+        skippedLines = (section.skippedCandidateLines + section.skippedFingerprintLines).sorted()
     }
 }
