@@ -19,9 +19,40 @@ static size_t unescape_refusing_nul(void *cls, struct MHD_Connection *connection
 }
 
 
-struct MHD_Daemon *cb_mhd_start(const struct cb_mhd_options *o,
-    cb_mhd_access_handler handler, void *handler_cls,
-    cb_mhd_completed_handler completed, void *completed_cls)
+// The peer's address without its port: 4 bytes for IPv4, 16 for IPv6; 0 if neither.
+static size_t address_bytes(const struct sockaddr *sa, uint8_t *buffer)
+{
+    if (sa == NULL) return 0;
+    if (sa->sa_family == AF_INET) {
+        memcpy(buffer, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+        return 4;
+    }
+    if (sa->sa_family == AF_INET6) {
+        memcpy(buffer, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+        return 16;
+    }
+    return 0;
+}
+
+static enum MHD_Result admit(void *cls, const struct sockaddr *addr, socklen_t length)
+{
+    (void)length;
+    const struct cb_mhd_callbacks *callbacks = cls;
+    uint8_t bytes[16];
+    size_t count = address_bytes(addr, bytes);
+    return callbacks->admission(callbacks->context, bytes, count) ? MHD_YES : MHD_NO;
+}
+
+static void notify_connection(void *cls, struct MHD_Connection *connection, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+    (void)socket_context;
+    const struct cb_mhd_callbacks *callbacks = cls;
+    callbacks->connection(callbacks->context, connection, code == MHD_CONNECTION_NOTIFY_STARTED);
+}
+
+// `callbacks` must outlive the daemon: libmicrohttpd keeps the pointer as its context.
+struct MHD_Daemon *cb_mhd_start(const struct cb_mhd_options *o, const struct cb_mhd_callbacks *callbacks)
 {
     // IPv4 unless the host is an IPv6 literal ("::", "::1", "fd00::2").
     struct sockaddr_storage address;
@@ -56,15 +87,16 @@ struct MHD_Daemon *cb_mhd_start(const struct cb_mhd_options *o,
         { MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->per_ip_limit, NULL },
         { MHD_OPTION_CONNECTION_TIMEOUT, o->connection_timeout_seconds, NULL },
         { MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)o->memory_limit, NULL },
-        { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, completed_cls },
+        { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)callbacks->completed, callbacks->context },
+        { MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)notify_connection, (void *)callbacks },
         { MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)unescape_refusing_nul, NULL },
         { tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, (void *)o->tls_key_pem },
         { tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)o->tls_cert_pem },
         { tls ? MHD_OPTION_HTTPS_PRIORITIES : MHD_OPTION_END, 0, (void *)tls_priorities },
         { MHD_OPTION_END, 0, NULL },
     };
-    return MHD_start_daemon(flags, 0, NULL, NULL,
-        (MHD_AccessHandlerCallback)handler, handler_cls,
+    return MHD_start_daemon(flags, 0, admit, (void *)callbacks,
+        (MHD_AccessHandlerCallback)callbacks->access, callbacks->context,
         MHD_OPTION_ARRAY, items, MHD_OPTION_END);
 }
 
@@ -96,6 +128,20 @@ int cb_mhd_client_address(void *connection, char *buffer, size_t size)
         ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
         : (const void *)&((const struct sockaddr_in *)sa)->sin_addr;
     return inet_ntop(sa->sa_family, raw, buffer, (socklen_t)size) == NULL ? -1 : 0;
+}
+
+size_t cb_mhd_client_address_bytes(void *connection, uint8_t *buffer)
+{
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(
+        (struct MHD_Connection *)connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    return info == NULL ? 0 : address_bytes(info->client_addr, buffer);
+}
+
+int cb_mhd_connection_fd(void *connection)
+{
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(
+        (struct MHD_Connection *)connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : info->connect_fd;
 }
 
 CURLcode cb_curl_easy_setopt_long(CURL *easy, CURLoption option, long value)

@@ -23,6 +23,7 @@ final class AgentAuthentication {
     private let agentsByEmail: [String: AgentSettings]
     private let cookie: SessionCookie
     private let publicOrigin: String?
+    private let clientAddress: ClientAddress
     private let passwords: PasswordCheck
     private let now: () -> Instant
     private let log = Logger("agents")
@@ -36,15 +37,18 @@ final class AgentAuthentication {
 
     /// `publicOrigin` is `[http] public_url`'s origin: sign-ins may come from it or from the
     /// box's own origin (the Host the request names), never from another site.
+    /// `clientAddress` tells who is signing in, through a trusted reverse proxy if there is one.
     init(journal: Journal, agents: [AgentSettings], secureCookie: Bool, loop: EventLoop, publicOrigin: String? = nil,
+         clientAddress: ClientAddress = ClientAddress(trustedProxies: []),
          now: @escaping () -> Instant = { Instant(unixMilliseconds: WallClock.milliseconds()) }) {
         self.journal = journal
         self.publicOrigin = publicOrigin?.lowercased()
+        self.clientAddress = clientAddress
         agentsByEmail = Dictionary(agents.map { ($0.email, $0) }, uniquingKeysWith: { first, _ in first })
         cookie = SessionCookie(tls: secureCookie)
         passwords = PasswordCheck(loop: loop)
         self.now = now
-        throttle = LoginThrottle(accountSlots: agents.count)
+        throttle = LoginThrottle()
     }
 
     /// The box's own origin, as the request's Host names it, or `public_url`'s.
@@ -120,20 +124,22 @@ final class AgentAuthentication {
             return
         }
         let agent = agentsByEmail[email.lowercased()]
-        let address = request.remoteAddress
+        let address = clientAddress.of(request)
         let started = now()
-        if case let .refused(limit, wait) = throttle.check(account: agent?.email, address: address, at: started) {
+        // The same answer whichever count asked for the wait, and whether or not the email is an
+        // agent's: the refusal must not tell an attacker which emails exist.
+        if case let .wait(wait, limit) = throttle.check(email: email, address: address, at: started) {
             let seconds = max(1, (wait.milliseconds + 999) / 1_000)
-            log.warning("sign-in refused: too many attempts", ["limit": limit, "from": address])
+            log.warning("sign-in refused: too many attempts", ["limit": limit.rawValue, "from": address])
             onSignIn?("throttled")
-            var response = ApiResponse.error(429, "too_many_attempts",
-                                             "too many sign-in attempts for this \(limit); try again in \(seconds) s")
+            var response = ApiResponse.error(429, "too_many_attempts", "too many sign-in attempts; try again in \(seconds) s")
             response.headers.append(("Retry-After", "\(seconds)"))
             responder.respond(response)
             return
         }
         let accepted = passwords.verify(password, against: agent?.passwordHash.encoded ?? Self.decoyHash) { [weak self] matches in
-            self?.finishLogin(agent: matches ? agent : nil, address: address, host: request.header("host"), responder: responder)
+            self?.finishLogin(agent: matches ? agent : nil, email: email, address: address, host: request.header("host"),
+                              responder: responder)
         }
         guard accepted else {
             onSignIn?("busy")
@@ -142,17 +148,17 @@ final class AgentAuthentication {
             responder.respond(response)
             return
         }
-        throttle.recordAttempt(account: agent?.email, address: address, at: started)
+        throttle.recordAttempt(email: email, address: address, at: started)
     }
 
-    private func finishLogin(agent: AgentSettings?, address: String, host: String?, responder: HTTPResponder) {
+    private func finishLogin(agent: AgentSettings?, email: String, address: String, host: String?, responder: HTTPResponder) {
         guard let agent else {
             log.notice("sign-in failed", ["from": address])
             onSignIn?("bad_credentials")
             responder.respond(ApiResponse.error(401, "bad_credentials", "the email or the password is wrong"))
             return
         }
-        throttle.recordSuccess(account: agent.email, address: address)
+        throttle.recordSuccess(email: email, address: address)
         guard let secrets = SessionToken.generate() else {
             onSignIn?("unavailable")
             responder.respond(ApiResponse.error(503, "no_randomness", "the box could not make a session token; try again"))

@@ -108,7 +108,8 @@ public final class Appliance {
         inbox = InboxProcessor(journal: journal, calls: calls, phoneNumberID: sendingNumber?.phoneNumberID, businessNumber: business,
                                loop: loop, metrics: metrics)
         agents = AgentAuthentication(journal: journal, agents: config.agents, secureCookie: config.http.tls != nil, loop: loop,
-                                     publicOrigin: config.http.publicURL.map(WidgetServer.origin(of:)))
+                                     publicOrigin: config.http.publicURL.map(WidgetServer.origin(of:)),
+                                     clientAddress: ClientAddress(trustedProxies: config.http.trustedProxies))
         try agents.syncAgents()
         messaging = WhatsAppMessaging(journal: journal, graph: graph, number: sendingNumber)
         permissions = CallPermissions(settings: config.permissions, journal: journal,
@@ -236,9 +237,16 @@ public final class Appliance {
             tlsCertificate = try Self.readText(tls.certificate)
             tlsKey = try Self.readText(tls.key)
         }
+        let webhookSources = http.webhookSources
+        let refusedConnections = metrics.counter("callbox_http_connections_refused_total",
+                                                 "Connections turned away at accept, or cut because their request did not arrive in time.",
+                                                 labels: ["reason"])
+        for reason in ConnectionRefusal.allCases { refusedConnections.increment(reason.rawValue, by: 0) }
         server = try HTTPServer(loop: loop, options: HTTPServerOptions(
             host: http.listen.host, port: http.listen.port, maxBodyBytes: http.maxBody,
-            tlsCertificatePEM: tlsCertificate, tlsKeyPEM: tlsKey)) { [weak self] request, responder in
+            connections: ConnectionPolicy(reservedFor: { address in webhookSources.contains { $0.contains(address) } }),
+            tlsCertificatePEM: tlsCertificate, tlsKeyPEM: tlsKey),
+            onRefusal: { [refusedConnections] in refusedConnections.increment($0.rawValue) }) { [weak self] request, responder in
             self?.route(request, responder)
         }
         widget.port = Int(server?.port ?? 0)
@@ -444,6 +452,7 @@ public final class Appliance {
         metrics.gauge("callbox_http_connections", "Open HTTP connections.") { [weak self] in
             [(labels: [], value: Double(self?.server?.openConnections ?? 0))]
         }
+
         metrics.gauge("callbox_event_streams", "Widgets' open live event streams (/api/events).") { [events] in
             [(labels: [], value: Double(events.openStreams))]
         }

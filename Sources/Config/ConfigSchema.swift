@@ -44,6 +44,8 @@ enum ConfigSchema {
         .optional("tls_key"),
         .optional("max_body", default: "1MiB"),
         .optional("frame_ancestors"),
+        .optional("webhook_sources", default: "meta"),
+        .optional("trusted_proxies", default: "none"),
     ])
     static let whatsapp = SectionSchema(name: "whatsapp", isNamed: false, keys: [
         .optional("phone_number_id"),

@@ -10,6 +10,11 @@ public struct HTTPSettings: Hashable, Sendable {
     public var maxBody: Int
     /// Origins allowed to frame the widget besides HubSpot's own, which are always allowed.
     public var frameAncestors: [String]
+    /// Where Meta's webhooks come from: these may use the connection slots kept back when the
+    /// box is nearly full. Headroom only; every webhook is still checked for its signature.
+    public var webhookSources: [AddressRange]
+    /// Reverse proxies whose `X-Forwarded-For` names the client; nobody else's is believed.
+    public var trustedProxies: [AddressRange]
 
     public struct TLSFiles: Hashable, Sendable {
         public var certificate: String
@@ -53,6 +58,8 @@ public struct HTTPSettings: Hashable, Sendable {
             publicURL: publicURL,
             tls: tls,
             maxBody: reader.value("max_body") { ByteSize.parse($0, within: bodySizes) } ?? bodySizes.lowerBound,
-            frameAncestors: reader.value("frame_ancestors", FrameAncestors.parse) ?? [])
+            frameAncestors: reader.value("frame_ancestors", FrameAncestors.parse) ?? [],
+            webhookSources: reader.value("webhook_sources", AddressRanges.parse) ?? AddressRanges.metaWebhookSources,
+            trustedProxies: reader.value("trusted_proxies", AddressRanges.parse) ?? [])
     }
 }

@@ -8,35 +8,26 @@ public struct HTTPServerOptions: Sendable {
     /// 0 picks a free port (tests); `HTTPServer.port` tells which.
     public var port: UInt16
     public var maxBodyBytes: Int
-    /// Beyond this many open connections new ones are refused, so a burst of slow
-    /// clients cannot exhaust the box's file descriptors or memory.
-    public var connectionLimit: UInt32
-    /// One address may hold at most this many, so one slow client cannot starve others.
-    public var connectionLimitPerAddress: UInt32
-    /// A connection idle for this long is closed (slowloris protection).
+    /// Who may hold how many connections, and how long a request may take to arrive.
+    public var connections: ConnectionPolicy
+    /// A connection silent for this long is closed, whatever it is doing.
     public var idleTimeoutSeconds: UInt32
     public var tlsCertificatePEM: String?
     public var tlsKeyPEM: String?
 
     public init(host: String, port: UInt16, maxBodyBytes: Int = 1 << 20,
-                connectionLimit: UInt32 = HTTPServerOptions.defaultConnectionLimit,
-                connectionLimitPerAddress: UInt32 = HTTPServerOptions.defaultConnectionLimitPerAddress,
+                connections: ConnectionPolicy = ConnectionPolicy(),
                 idleTimeoutSeconds: UInt32 = HTTPServerOptions.defaultIdleTimeoutSeconds,
                 tlsCertificatePEM: String? = nil, tlsKeyPEM: String? = nil) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
-        self.connectionLimit = connectionLimit
-        self.connectionLimitPerAddress = connectionLimitPerAddress
+        self.connections = connections
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.tlsCertificatePEM = tlsCertificatePEM
         self.tlsKeyPEM = tlsKeyPEM
     }
 
-    /// A small office: a few agents' browsers (each with an event stream) plus Meta.
-    public static let defaultConnectionLimit: UInt32 = 256
-    /// Meta may open many parallel webhook connections from one relay; a browser opens ~6.
-    public static let defaultConnectionLimitPerAddress: UInt32 = 64
     /// Meta gives up on a webhook after ~20 s (spec §1.2); nobody legitimate idles longer.
     public static let defaultIdleTimeoutSeconds: UInt32 = 30
     /// Per-connection buffer for headers; libmicrohttpd's default (32 KiB) is plenty.
@@ -104,26 +95,37 @@ public final class HTTPServer {
     private var drainCompletion: (() -> Void)?
     /// Streaming responses still open; closed on shutdown so the drain can finish.
     private var streams: [ObjectIdentifier: HTTPStream] = [:]
+    private var connections: ConnectionTable<OpaquePointer>
+    private var deadlineCheck: EventLoop.TimerID?
+    /// Told of each connection turned away at accept or cut at its deadline (for `/metrics`).
+    private let onRefusal: (ConnectionRefusal) -> Void
     public private(set) var port: UInt16 = 0
 
-    public init(loop: EventLoop, options: HTTPServerOptions, handler: @escaping Handler) throws {
+    public init(loop: EventLoop, options: HTTPServerOptions, onRefusal: @escaping (ConnectionRefusal) -> Void = { _ in },
+                handler: @escaping Handler) throws {
         self.loop = loop
         self.options = options
+        self.onRefusal = onRefusal
         self.handler = handler
+        connections = ConnectionTable(policy: options.connections)
         var started: OpaquePointer?
         let box = ServerBox()
         let boxPointer = Unmanaged.passRetained(box).toOpaque()
+        box.callbacks.pointee = cb_mhd_callbacks(access: accessHandler, completed: completedHandler,
+                                                 connection: connectionHandler, admission: admissionHandler,
+                                                 context: boxPointer)
         started = options.host.withCString { host in
             withOptionalCString(options.tlsKeyPEM) { key in
                 withOptionalCString(options.tlsCertificatePEM) { cert in
                     var settings = cb_mhd_options(
                         port: options.port, bind_host: host,
-                        connection_limit: options.connectionLimit,
-                        per_ip_limit: options.connectionLimitPerAddress,
+                        // The table admits or refuses each connection; these are a backstop.
+                        connection_limit: UInt32(options.connections.limit),
+                        per_ip_limit: UInt32(options.connections.perAddress),
                         connection_timeout_seconds: options.idleTimeoutSeconds,
                         memory_limit: HTTPServerOptions.connectionMemoryBytes,
                         tls_key_pem: key, tls_cert_pem: cert)
-                    return cb_mhd_start(&settings, accessHandler, boxPointer, completedHandler, boxPointer)
+                    return cb_mhd_start(&settings, box.callbacks)
                 }
             }
         }
@@ -173,6 +175,8 @@ public final class HTTPServer {
 
     private func stopDaemon() {
         guard let daemon else { return }
+        if let deadlineCheck { loop.cancel(deadlineCheck) }
+        deadlineCheck = nil
         for stream in streams.values { stream.close() }
         for exchange in suspended.values {
             deliver(.json(503, Array("{\"error\":{\"code\":\"shutting_down\",\"message\":\"the box is stopping\"}}".utf8)), to: exchange)
@@ -247,6 +251,10 @@ public final class HTTPServer {
                                         request: readRequestHead(connection: connection, url: url, method: method))
             state.pointee = Unmanaged.passRetained(exchange).toOpaque()
             inFlight += 1
+            let request = exchange.request
+            let bodyExpected = request.header("transfer-encoding") != nil
+                || (request.header("content-length").flatMap { Int($0) } ?? 0) > 0
+            connections.headArrived(connection, bodyExpected: bodyExpected, now: MonotonicClock.milliseconds())
             if let problem = Self.framingProblem(exchange.request) {
                 exchange.bodyTooLarge = true
                 exchange.dispatched = true
@@ -288,6 +296,7 @@ public final class HTTPServer {
         if let response = exchange.response { return queue(response, on: connection) }
         guard !exchange.dispatched else { return 1 }
         exchange.dispatched = true
+        connections.dispatched(connection)
         handler(exchange.request, HTTPResponder(exchange: exchange))
         if let response = exchange.response { return queue(response, on: connection) }
         exchange.suspended = true
@@ -327,7 +336,11 @@ public final class HTTPServer {
         }
     }
 
-    fileprivate func completed(state: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) {
+    fileprivate func completed(connection: OpaquePointer?, state: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) {
+        if let connection {
+            connections.answered(connection, now: MonotonicClock.milliseconds())
+            checkDeadlinesLater()
+        }
         guard let state, let pointer = state.pointee else { return }
         state.pointee = nil
         let exchange = Unmanaged<HTTPExchange>.fromOpaque(pointer).takeRetainedValue()
@@ -338,6 +351,43 @@ public final class HTTPServer {
             loop.schedule(afterMilliseconds: 0) { [weak self] in self?.finishDrainIfIdle() }
         }
     }
+
+    fileprivate func admits(_ address: [UInt8]) -> Bool {
+        guard let refusal = connections.refusal(for: address) else { return true }
+        onRefusal(refusal)
+        return false
+    }
+
+    fileprivate func connectionOpened(_ connection: OpaquePointer) {
+        var address = [UInt8](repeating: 0, count: 16)
+        let length = cb_mhd_client_address_bytes(UnsafeMutableRawPointer(connection), &address)
+        connections.opened(connection, socket: cb_mhd_connection_fd(UnsafeMutableRawPointer(connection)),
+                           address: Array(address.prefix(length)), now: MonotonicClock.milliseconds())
+        checkDeadlinesLater()
+    }
+
+    fileprivate func connectionClosed(_ connection: OpaquePointer) {
+        connections.closed(connection)
+    }
+
+    /// Deadlines are checked once a second while any is pending; an idle box, or one holding
+    /// only event streams, runs no timer.
+    private func checkDeadlinesLater() {
+        guard deadlineCheck == nil, daemon != nil, connections.anyDeadline else { return }
+        deadlineCheck = loop.schedule(afterMilliseconds: Self.deadlineCheckMilliseconds) { [weak self] in
+            guard let self else { return }
+            self.deadlineCheck = nil
+            // Shut down, not closed: the socket stays libmicrohttpd's, which sees the end of
+            // the stream on its next run and frees the connection as usual.
+            for socket in self.connections.expired(now: MonotonicClock.milliseconds()) where socket >= 0 {
+                _ = Glibc.shutdown(socket, Int32(SHUT_RDWR))
+                self.onRefusal(.slow)
+            }
+            self.checkDeadlinesLater()
+        }
+    }
+
+    static let deadlineCheckMilliseconds: Int64 = 1_000
 
     private static func bodyTooLarge(limit: Int) -> HTTPResponse {
         .json(413, Array("{\"error\":{\"code\":\"body_too_large\",\"message\":\"request body is larger than \(limit) bytes\"}}".utf8))
@@ -454,9 +504,13 @@ private let streamFreed: MHD_ContentReaderFreeCallback = { context in
 }
 
 /// What libmicrohttpd holds as its callback context: a stable object that outlives
-/// neither the daemon nor the server, and points back at the server weakly.
+/// neither the daemon nor the server, and points back at the server weakly. The callback
+/// table it owns is handed to libmicrohttpd by address, so it lives as long as the box.
 private final class ServerBox {
     weak var server: HTTPServer?
+    let callbacks = UnsafeMutablePointer<cb_mhd_callbacks>.allocate(capacity: 1)
+
+    deinit { callbacks.deallocate() }
 }
 
 // libmicrohttpd declares these enums closed, so Swift imports them without their C
@@ -489,7 +543,24 @@ private let accessHandler: cb_mhd_access_handler = { context, connection, url, m
                          upload: upload, uploadSize: uploadSize, state: state)
 }
 
-private let completedHandler: cb_mhd_completed_handler = { context, _, state, _ in
+private let completedHandler: cb_mhd_completed_handler = { context, connection, state, _ in
     guard let context else { return }
-    Unmanaged<ServerBox>.fromOpaque(context).takeUnretainedValue().server?.completed(state: state)
+    Unmanaged<ServerBox>.fromOpaque(context).takeUnretainedValue().server?
+        .completed(connection: connection.map(OpaquePointer.init), state: state)
+}
+
+private let connectionHandler: cb_mhd_connection_handler = { context, connection, started in
+    guard let context, let connection,
+          let server = Unmanaged<ServerBox>.fromOpaque(context).takeUnretainedValue().server else { return }
+    if started != 0 {
+        server.connectionOpened(OpaquePointer(connection))
+    } else {
+        server.connectionClosed(OpaquePointer(connection))
+    }
+}
+
+private let admissionHandler: cb_mhd_admission_handler = { context, address, length in
+    guard let context, let server = Unmanaged<ServerBox>.fromOpaque(context).takeUnretainedValue().server else { return 0 }
+    let bytes = address.map { Array(UnsafeBufferPointer(start: $0, count: length)) } ?? []
+    return server.admits(bytes) ? 1 : 0
 }

@@ -91,43 +91,70 @@ import Testing
 @Suite struct LoginThrottleTests {
     let t0 = Instant(unixSeconds: 1_767_225_600)
 
-    @Test func anAccountIsRefusedAtItsLimitUntilTheWindowEnds() {
-        var throttle = LoginThrottle(accountSlots: 2)
-        for attempt in 0..<LoginThrottle.perAccount.attempts {
-            #expect(throttle.check(account: "ana", address: "10.0.0.\(attempt)", at: t0) == .allowed)
-            throttle.recordAttempt(account: "ana", address: "10.0.0.\(attempt)", at: t0 + .seconds(Int64(attempt)))
+    private func fail(_ throttle: inout LoginThrottle, _ times: Int, email: String = "ana@x.example", from address: String,
+                      at now: Instant) {
+        for _ in 0..<times { throttle.recordAttempt(email: email, address: address, at: now) }
+    }
+
+    @Test func theDelayDoublesAfterTheFreeFailuresUpToItsCeiling() {
+        let backoff = LoginThrottle.perAccountAddress
+        #expect((0...4).map { backoff.delay(afterFailures: $0) } == Array(repeating: .zero, count: 5))
+        #expect((5...9).map { backoff.delay(afterFailures: $0).milliseconds } == [1_000, 2_000, 4_000, 8_000, 16_000])
+        #expect(backoff.delay(afterFailures: 15) == .minutes(15))
+        #expect(backoff.delay(afterFailures: 10_000) == .minutes(15), "no overflow")
+    }
+
+    @Test func anAttackersFailuresDoNotSlowTheAgentFromAnotherAddress() {
+        var throttle = LoginThrottle()
+        fail(&throttle, 12, from: "198.51.100.66", at: t0)
+        #expect(throttle.check(email: "ana@x.example", address: "198.51.100.66", at: t0) == .wait(.seconds(128), limit: .accountAddress))
+        #expect(throttle.check(email: "ana@x.example", address: "10.0.0.5", at: t0) == .allowed)
+        #expect(throttle.check(email: "ANA@x.example", address: "198.51.100.66", at: t0 + .seconds(128)) == .allowed,
+                "it is a wait, never a lock; emails without case")
+    }
+
+    @Test func anUnknownEmailIsCountedExactlyLikeAnAgents() {
+        var known = LoginThrottle(), unknown = LoginThrottle()
+        for n in 0..<9 {
+            let at = t0 + .seconds(Int64(n))
+            #expect(known.check(email: "ana@x.example", address: "a", at: at) == unknown.check(email: "nobody@x.example", address: "a", at: at))
+            known.recordAttempt(email: "ana@x.example", address: "a", at: at)
+            unknown.recordAttempt(email: "nobody@x.example", address: "a", at: at)
         }
-        #expect(throttle.check(account: "ana", address: "10.9.9.9", at: t0 + .minutes(1))
-                == .refused(limit: "account", retryAfter: .minutes(14)))
-        #expect(throttle.check(account: "bo", address: "10.9.9.9", at: t0 + .minutes(1)) == .allowed)
-        #expect(throttle.check(account: "ana", address: "10.9.9.9", at: t0 + .minutes(15) - .milliseconds(1))
-                == .refused(limit: "account", retryAfter: .milliseconds(1)))
-        #expect(throttle.check(account: "ana", address: "10.9.9.9", at: t0 + .minutes(15)) == .allowed)
-        throttle.recordAttempt(account: "ana", address: "10.9.9.9", at: t0 + .minutes(15))
-        #expect(throttle.check(account: "ana", address: "10.9.9.9", at: t0 + .minutes(15)) == .allowed, "a new window")
     }
 
-    @Test func successForgivesTheAccountAndOneAttemptOfTheAddress() {
-        var throttle = LoginThrottle(accountSlots: 1, addressLimit: LoginThrottle.Limit(attempts: 2, window: .minutes(15)))
-        throttle.recordAttempt(account: "ana", address: "a", at: t0)
-        throttle.recordAttempt(account: "ana", address: "a", at: t0)
-        #expect(throttle.check(account: nil, address: "a", at: t0) == .refused(limit: "address", retryAfter: .minutes(15)))
-        throttle.recordSuccess(account: "ana", address: "a")
-        #expect(throttle.check(account: "ana", address: "a", at: t0) == .allowed)
-    }
-
-    @Test func unknownEmailsOnlyCountAgainstTheAddress() {
-        var throttle = LoginThrottle(accountSlots: 1)
-        for _ in 0..<LoginThrottle.perAddress.attempts {
-            #expect(throttle.check(account: nil, address: "a", at: t0) == .allowed)
-            throttle.recordAttempt(account: nil, address: "a", at: t0)
+    @Test func manyEmailsFromOneAddressAreHeldBackByTheAddress() {
+        var throttle = LoginThrottle()
+        for n in 0..<LoginThrottle.perAddress.freeFailures {
+            throttle.recordAttempt(email: "guess\(n)@x.example", address: "a", at: t0)
         }
-        #expect(throttle.check(account: "ana", address: "a", at: t0) == .refused(limit: "address", retryAfter: .minutes(15)))
-        #expect(throttle.check(account: "ana", address: "b", at: t0) == .allowed)
+        #expect(throttle.check(email: "bo@x.example", address: "a", at: t0) == .wait(.seconds(1), limit: .address))
+        #expect(throttle.check(email: "bo@x.example", address: "b", at: t0) == .allowed)
     }
 
-    @Test func theAddressTableStaysAtItsSizeAndDropsTheStalest() {
-        var table = AttemptTable(limit: LoginThrottle.Limit(attempts: 1, window: .minutes(15)), capacity: 2)
+    @Test func successForgivesThePairAndOneAttemptOfTheAddress() {
+        var throttle = LoginThrottle(addressBackoff: .init(freeFailures: 2, firstDelay: .seconds(1), longestDelay: .minutes(1),
+                                                           forgetAfter: .hours(1)))
+        fail(&throttle, 2, from: "a", at: t0)
+        #expect(throttle.check(email: "bo@x.example", address: "a", at: t0) == .wait(.seconds(1), limit: .address))
+        throttle.recordSuccess(email: "ana@x.example", address: "a")
+        #expect(throttle.check(email: "ana@x.example", address: "a", at: t0) == .allowed)
+    }
+
+    @Test func aQuietHourForgetsTheCount() {
+        var early = LoginThrottle(), late = LoginThrottle()
+        fail(&early, 14, from: "a", at: t0)
+        fail(&late, 14, from: "a", at: t0)
+        // One more failure within the hour carries on from 14; after a quiet hour it is the first.
+        early.recordAttempt(email: "ana@x.example", address: "a", at: t0 + .minutes(59))
+        late.recordAttempt(email: "ana@x.example", address: "a", at: t0 + .hours(1))
+        #expect(early.check(email: "ana@x.example", address: "a", at: t0 + .minutes(59)) == .wait(.minutes(15), limit: .accountAddress))
+        #expect(late.check(email: "ana@x.example", address: "a", at: t0 + .hours(1)) == .allowed)
+    }
+
+    @Test func aTableStaysAtItsSizeAndDropsTheStalest() {
+        var table = FailureTable(backoff: .init(freeFailures: 1, firstDelay: .minutes(15), longestDelay: .minutes(15),
+                                                forgetAfter: .hours(1)), capacity: 2)
         table.charge("old", at: t0)
         table.charge("mid", at: t0 + .minutes(1))
         table.charge("new", at: t0 + .minutes(2))
@@ -135,6 +162,32 @@ import Testing
         #expect(table.wait(for: "old", at: t0 + .minutes(2)) == nil, "the stalest entry made room")
         #expect(table.wait(for: "mid", at: t0 + .minutes(2)) == .minutes(14))
         #expect(table.wait(for: "new", at: t0 + .minutes(2)) == .minutes(15))
+    }
+}
+
+@Suite struct ClientAddressTests {
+    private func request(from peer: String, forwarded: [String]) -> HTTPRequest {
+        var request = HTTPRequest(method: "POST", path: "/api/login")
+        request.remoteAddress = peer
+        request.headers = forwarded.map { (name: "x-forwarded-for", value: $0) }
+        return request
+    }
+
+    private let proxies = ClientAddress(trustedProxies: ["127.0.0.1", "10.0.0.0/8"].compactMap(AddressRange.parse))
+
+    @Test func onlyATrustedProxyIsBelieved() {
+        #expect(proxies.of(request(from: "127.0.0.1", forwarded: ["203.0.113.7"])) == "203.0.113.7")
+        #expect(proxies.of(request(from: "198.51.100.9", forwarded: ["203.0.113.7"])) == "198.51.100.9")
+        #expect(ClientAddress(trustedProxies: []).of(request(from: "127.0.0.1", forwarded: ["203.0.113.7"])) == "127.0.0.1")
+        #expect(proxies.of(request(from: "127.0.0.1", forwarded: [])) == "127.0.0.1")
+    }
+
+    @Test func theListIsReadFromTheRightPastTrustedHopsOnly() {
+        // The client wrote "1.1.1.1" itself; the proxies appended what they saw.
+        #expect(proxies.of(request(from: "127.0.0.1", forwarded: ["1.1.1.1, 203.0.113.7", "10.2.3.4"])) == "203.0.113.7")
+        #expect(proxies.of(request(from: "127.0.0.1", forwarded: ["[2001:db8::7], 10.2.3.4"])) == "2001:db8::7")
+        // Garbage a trusted proxy vouches for is not taken: the nearest proxy's view stands.
+        #expect(proxies.of(request(from: "127.0.0.1", forwarded: ["evil, 10.2.3.4"])) == "10.2.3.4")
     }
 }
 

@@ -1,5 +1,6 @@
 """The widget's API on the real binary: sessions, the CSRF gate, the throttle, sending and
 reading WhatsApp text against the fake Graph API."""
+import http.client
 import json
 import time
 
@@ -126,26 +127,78 @@ def test_the_loop_keeps_answering_while_passwords_are_checked(box):
     assert health_time < min(seconds for _, seconds in durations) / 2, (health_time, durations)
 
 
-def test_an_account_is_locked_after_five_failures(box):
+def sign_in_from(box, source, email, password, forwarded_for=None):
+    """POST /api/login from a loopback source address: (status, body, Retry-After, seconds taken)."""
+    headers = {"Content-Type": "application/json"}
+    if forwarded_for:
+        headers["X-Forwarded-For"] = forwarded_for
+    connection = http.client.HTTPConnection("127.0.0.1", box.port, timeout=10, source_address=(source, 0))
+    started = time.monotonic()
+    connection.request("POST", "/api/login", json.dumps({"email": email, "password": password}).encode(), headers)
+    response = connection.getresponse()
+    body = response.read()
+    taken = time.monotonic() - started
+    connection.close()
+    return response.status, body, response.getheader("Retry-After"), taken
+
+
+def test_an_attackers_failures_from_one_address_do_not_stop_the_agent_from_another(box):
+    attacker, agent = "127.0.0.2", "127.0.0.3"
     for _ in range(5):
-        assert box.post_json("/api/login", {"email": AGENT_EMAIL, "password": "guess"})[0] == 401
-    status, body, headers = box.post_json("/api/login", {"email": AGENT_EMAIL, "password": AGENT_PASSWORD})
-    assert status == 429
-    assert error_of(body)["code"] == "too_many_attempts"
-    assert "account" in error_of(body)["message"]
-    assert 800 < int(headers["Retry-After"]) <= 900
+        assert sign_in_from(box, attacker, AGENT_EMAIL, "guess")[0] == 401
+    # Five failures are free; then each try waits, a second at first, doubling with each failure.
+    status, body, retry, _ = sign_in_from(box, attacker, AGENT_EMAIL, AGENT_PASSWORD)
+    assert status == 429 and error_of(body)["code"] == "too_many_attempts" and retry == "1", (status, body, retry)
+    time.sleep(1)
+    assert sign_in_from(box, attacker, AGENT_EMAIL, "guess")[0] == 401
+    status, body, retry, _ = sign_in_from(box, attacker, AGENT_EMAIL, AGENT_PASSWORD)
+    assert status == 429 and retry == "2", (status, body, retry)
+    # The agent, from their own desk, is not slowed at all.
+    assert sign_in_from(box, agent, AGENT_EMAIL, AGENT_PASSWORD)[0] == 200
+    # And it is a wait, never a lock: once it has passed, the right password works from there too.
+    time.sleep(int(retry))
+    assert sign_in_from(box, attacker, AGENT_EMAIL, AGENT_PASSWORD)[0] == 200
     metrics = box.metrics()
-    assert metrics['callbox_sign_ins_total{outcome="bad_credentials"}'] == 5
-    assert metrics['callbox_sign_ins_total{outcome="throttled"}'] == 1
-    assert metrics['callbox_sign_ins_total{outcome="ok"}'] == 0
+    assert metrics['callbox_sign_ins_total{outcome="bad_credentials"}'] == 6
+    assert metrics['callbox_sign_ins_total{outcome="throttled"}'] == 2
+    assert metrics['callbox_sign_ins_total{outcome="ok"}'] == 2
 
 
-def test_an_address_is_held_back_after_twenty_attempts(box):
+def test_no_answer_tells_a_known_email_from_an_unknown_one(box):
+    known = [sign_in_from(box, "127.0.0.4", AGENT_EMAIL, "guess") for _ in range(8)]
+    unknown = [sign_in_from(box, "127.0.0.5", "nobody@interop.example", "guess") for _ in range(8)]
+    # Status, body and Retry-After, answer for answer: 401 five times, then the same waits.
+    assert [(s, b, r) for s, b, r, _ in known] == [(s, b, r) for s, b, r, _ in unknown]
+    assert [s for s, _, _, _ in known] == [401] * 5 + [429] * 3
+    # The same cost too: an unknown email's password is checked against a decoy hash.
+    known_checks = sorted(t for s, _, _, t in known if s == 401)
+    unknown_checks = sorted(t for s, _, _, t in unknown if s == 401)
+    ratio = known_checks[len(known_checks) // 2] / unknown_checks[len(unknown_checks) // 2]
+    print(f"\nmedian wrong-password answer: known email {known_checks[len(known_checks) // 2] * 1000:.1f} ms, "
+          f"unknown {unknown_checks[len(unknown_checks) // 2] * 1000:.1f} ms")
+    assert 0.5 < ratio < 2, ratio
+
+
+def test_an_address_is_slowed_after_twenty_failures_and_only_that_address(box):
     for n in range(20):
-        assert box.post_json("/api/login", {"email": f"guess{n}@interop.example", "password": "x"})[0] == 401
-    status, body, headers = box.post_json("/api/login", {"email": AGENT_EMAIL, "password": AGENT_PASSWORD})
-    assert status == 429 and "address" in error_of(body)["message"]
-    assert int(headers["Retry-After"]) > 0
+        assert sign_in_from(box, "127.0.0.6", f"guess{n}@interop.example", "x")[0] == 401
+    status, body, retry, _ = sign_in_from(box, "127.0.0.6", AGENT_EMAIL, AGENT_PASSWORD)
+    assert status == 429 and int(retry) >= 1
+    assert sign_in_from(box, "127.0.0.7", AGENT_EMAIL, AGENT_PASSWORD)[0] == 200
+
+
+def test_behind_a_trusted_proxy_the_forwarded_client_is_the_one_slowed(make_box):
+    box = make_box(extra={"http": {"trusted_proxies": "127.0.0.1"}})
+    for _ in range(5):
+        assert sign_in_from(box, "127.0.0.1", AGENT_EMAIL, "guess", forwarded_for="203.0.113.7")[0] == 401
+    assert sign_in_from(box, "127.0.0.1", AGENT_EMAIL, AGENT_PASSWORD, forwarded_for="203.0.113.7")[0] == 429
+    # Another client through the same proxy is not held back by the first one's failures.
+    assert sign_in_from(box, "127.0.0.1", AGENT_EMAIL, AGENT_PASSWORD, forwarded_for="198.51.100.1, 203.0.113.8")[0] == 200
+    # A client that is not a trusted proxy cannot pick its address by writing the header.
+    for n in range(5):
+        assert sign_in_from(box, "127.0.0.2", AGENT_EMAIL, "guess", forwarded_for=f"203.0.113.{50 + n}")[0] == 401
+    assert sign_in_from(box, "127.0.0.2", AGENT_EMAIL, AGENT_PASSWORD, forwarded_for="203.0.113.99")[0] == 429
+    assert "sign-in refused: too many attempts" in box.log() and "203.0.113.7" in box.log()
 
 
 def test_every_api_route_but_login_refuses_a_request_without_a_session(box):

@@ -5,6 +5,7 @@ import subprocess
 import urllib.request
 
 import meta
+import slowloris
 from box import BINARY, REPO, Box, wait_for
 
 
@@ -127,6 +128,16 @@ def start_tls_box(tmp_path, graph):
         box.stop()
         raise
     return box
+
+
+def test_a_tls_handshake_trickled_a_byte_a_second_is_cut_at_the_head_deadline(tmp_path, graph):
+    box = start_tls_box(tmp_path, graph)
+    try:
+        # A TLS record header announcing a ClientHello, then the hello a byte at a time.
+        cut = slowloris.seconds_until_cut(box.port, b"\x16\x03\x01\x02\x00\x01")
+        assert cut is not None and 9 <= cut <= 13, cut
+    finally:
+        box.stop()
 
 
 def test_the_box_serves_https_with_the_configured_certificate(tmp_path, graph):

@@ -86,8 +86,27 @@ import Testing
         #expect(turn(loop, within: 4_000) { stalled.isClosedByServer() })
     }
 
+    @Test func aTrickledHeadIsCutAtItsDeadlineThoughEveryByteResetsTheIdleTimer() throws {
+        var refusals: [ConnectionRefusal] = []
+        let options = HTTPServerOptions(host: "127.0.0.1", port: 0, connections: ConnectionPolicy(headMilliseconds: 300))
+        let server = try HTTPServer(loop: loop, options: options, onRefusal: { refusals.append($0) }) { _, responder in
+            responder.respond(.text(200, "ok"))
+        }
+        let slow = try #require(RawClient(port: server.port))
+        slow.send("GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        var trickled = 0
+        let cut = turn(loop, within: 3_000) {
+            if slow.isClosedByServer() { return true }
+            trickled += 1
+            if trickled % 20 == 0 { slow.send("X") }
+            return false
+        }
+        #expect(cut)
+        #expect(refusals == [.slow])
+    }
+
     @Test func limitsConnectionsPerAddress() throws {
-        let server = try HTTPServer(loop: loop, options: HTTPServerOptions(host: "127.0.0.1", port: 0, connectionLimitPerAddress: 2)) { _, responder in
+        let server = try HTTPServer(loop: loop, options: HTTPServerOptions(host: "127.0.0.1", port: 0, connections: ConnectionPolicy(perAddress: 2))) { _, responder in
             responder.respond(.text(200, "ok"))
         }
         let first = try #require(RawClient(port: server.port))

@@ -30,10 +30,21 @@ typedef int (*cb_mhd_access_handler)(void *cls, void *connection, const char *ur
     size_t *upload_data_size, void **request_state);
 typedef void (*cb_mhd_completed_handler)(void *cls, void *connection, void **request_state,
     int termination_code);
+// MHD_OPTION_NOTIFY_CONNECTION: `started` is 1 when the connection opens, 0 when it closes.
+typedef void (*cb_mhd_connection_handler)(void *cls, void *connection, int started);
+// MHD's accept policy: the peer's address as 4 (IPv4) or 16 (IPv6) bytes; 1 admits it.
+typedef int (*cb_mhd_admission_handler)(void *cls, const uint8_t *address, size_t length);
 
-struct MHD_Daemon *cb_mhd_start(const struct cb_mhd_options *options,
-    cb_mhd_access_handler handler, void *handler_cls,
-    cb_mhd_completed_handler completed, void *completed_cls);
+// The box's callbacks into the server, all sharing one context.
+struct cb_mhd_callbacks {
+    cb_mhd_access_handler access;
+    cb_mhd_completed_handler completed;
+    cb_mhd_connection_handler connection;
+    cb_mhd_admission_handler admission;
+    void *context;
+};
+
+struct MHD_Daemon *cb_mhd_start(const struct cb_mhd_options *options, const struct cb_mhd_callbacks *callbacks);
 
 // MHD_get_daemon_info and MHD_get_connection_info are variadic.
 int cb_mhd_epoll_fd(struct MHD_Daemon *daemon);
@@ -41,6 +52,10 @@ uint16_t cb_mhd_bound_port(struct MHD_Daemon *daemon);
 unsigned int cb_mhd_current_connections(struct MHD_Daemon *daemon);
 // Writes the client's numeric address into `buffer`; returns 0 on success.
 int cb_mhd_client_address(void *connection, char *buffer, size_t size);
+// Copies the client's address as 4 or 16 bytes into `buffer` (16 bytes); returns the length, 0 if unknown.
+size_t cb_mhd_client_address_bytes(void *connection, uint8_t *buffer);
+// The connection's socket, so a deadline can shut it down; -1 if unknown.
+int cb_mhd_connection_fd(void *connection);
 
 // curl_easy_setopt and curl_multi_setopt are variadic.
 CURLcode cb_curl_easy_setopt_long(CURL *easy, CURLoption option, long value);
