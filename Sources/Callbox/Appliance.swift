@@ -237,14 +237,15 @@ public final class Appliance {
             tlsCertificate = try Self.readText(tls.certificate)
             tlsKey = try Self.readText(tls.key)
         }
-        let webhookSources = http.webhookSources
+        let webhookSources = http.webhookSources, proxies = http.trustedProxies
         let refusedConnections = metrics.counter("callbox_http_connections_refused_total",
                                                  "Connections turned away at accept, or cut because their request did not arrive in time.",
                                                  labels: ["reason"])
         for reason in ConnectionRefusal.allCases { refusedConnections.increment(reason.rawValue, by: 0) }
         server = try HTTPServer(loop: loop, options: HTTPServerOptions(
             host: http.listen.host, port: http.listen.port, maxBodyBytes: http.maxBody,
-            connections: ConnectionPolicy(reservedFor: { address in webhookSources.contains { $0.contains(address) } }),
+            connections: ConnectionPolicy(reservedFor: { address in webhookSources.contains { $0.contains(address) } },
+                                          isProxy: { address in proxies.contains { $0.contains(address) } }),
             tlsCertificatePEM: tlsCertificate, tlsKeyPEM: tlsKey),
             onRefusal: { [refusedConnections] in refusedConnections.increment($0.rawValue) }) { [weak self] request, responder in
             self?.route(request, responder)

@@ -18,6 +18,9 @@ public struct ConnectionPolicy: Sendable {
     public var reserved: Int
     /// Whether a peer address (4 or 16 bytes) may use the reserved slots.
     public var reservedFor: @Sendable ([UInt8]) -> Bool
+    /// Whether a peer is a reverse proxy (`[http] trusted_proxies`): it speaks for many clients,
+    /// so it has no per-address share, only the total. Slow clients are then the proxy's to cut.
+    public var isProxy: @Sendable ([UInt8]) -> Bool
     /// The whole request head must arrive this soon after the connection opens (or after the
     /// previous response on a kept-alive connection). libmicrohttpd's idle timeout restarts on
     /// every byte, so it alone lets a client that trickles its head hold a slot forever.
@@ -28,6 +31,7 @@ public struct ConnectionPolicy: Sendable {
 
     public init(limit: Int = 256, perAddress: Int = 96, crowdedAt: Int = 192, perAddressWhenCrowded: Int = 16,
                 reserved: Int = 32, reservedFor: @escaping @Sendable ([UInt8]) -> Bool = { _ in false },
+                isProxy: @escaping @Sendable ([UInt8]) -> Bool = { _ in false },
                 headMilliseconds: Int64 = 10_000, bodyMilliseconds: Int64 = 30_000) {
         self.limit = limit
         self.perAddress = perAddress
@@ -35,6 +39,7 @@ public struct ConnectionPolicy: Sendable {
         self.perAddressWhenCrowded = perAddressWhenCrowded
         self.reserved = reserved
         self.reservedFor = reservedFor
+        self.isProxy = isProxy
         self.headMilliseconds = headMilliseconds
         self.bodyMilliseconds = bodyMilliseconds
     }
@@ -81,6 +86,7 @@ struct ConnectionTable<Connection: Hashable> {
         let open = entries.count
         let held = perAddress[address] ?? 0
         if open >= policy.limit { return .full }
+        if policy.isProxy(address) { return open >= policy.limit - policy.reserved ? .reserved : nil }
         if held >= policy.perAddress { return .perAddress }
         if policy.reservedFor(address) { return nil }
         if open >= policy.limit - policy.reserved { return .reserved }

@@ -119,9 +119,9 @@ public final class HTTPServer {
                 withOptionalCString(options.tlsCertificatePEM) { cert in
                     var settings = cb_mhd_options(
                         port: options.port, bind_host: host,
-                        // The table admits or refuses each connection; these are a backstop.
+                        // The table admits or refuses each connection (per address too); the total is a backstop.
                         connection_limit: UInt32(options.connections.limit),
-                        per_ip_limit: UInt32(options.connections.perAddress),
+                        per_ip_limit: 0,
                         connection_timeout_seconds: options.idleTimeoutSeconds,
                         memory_limit: HTTPServerOptions.connectionMemoryBytes,
                         tls_key_pem: key, tls_cert_pem: cert)
@@ -432,6 +432,27 @@ public final class HTTPServer {
 
     fileprivate func streamWoke() { scheduleRun() }
 
+    /// libmicrohttpd polls only running connections, so it cannot hear a suspended stream's
+    /// client leave: the slot would stay taken until the next event or ping (issue 10). The box
+    /// listens itself. A browser sends nothing on an event stream after its request, so
+    /// anything readable is its goodbye (end of stream, a TLS close_notify), and the stream ends
+    /// now; libmicrohttpd then finds the socket closed and frees the connection.
+    fileprivate func listenForGoodbye(_ feed: StreamFeed) {
+        guard feed.listening == nil, let socket = connections.entries[feed.connection]?.socket, socket >= 0 else { return }
+        feed.listening = socket
+        loop.watch(socket, for: .readable) { [weak self, weak feed] _ in
+            self?.stopListening(for: feed)
+            feed?.stream.close()
+        }
+    }
+
+    /// Before the connection runs again, or goes: a socket number is reused once closed.
+    fileprivate func stopListening(for feed: StreamFeed?) {
+        guard let feed, let socket = feed.listening else { return }
+        feed.listening = nil
+        loop.unwatch(socket)
+    }
+
     fileprivate func streamEnded(_ stream: HTTPStream) {
         streams[ObjectIdentifier(stream)] = nil
         stream.finish()
@@ -468,16 +489,21 @@ private final class StreamFeed {
         self.server = server
     }
 
+    /// The socket watched for the client's goodbye while the connection is suspended.
+    var listening: Int32?
+
     func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
         let count = stream.take(into: buffer)
         if count > 0 { return count }
         if stream.isClosed { return endOfStream }
         let connection = self.connection
         stream.wake = { [weak self] in
+            self?.server?.stopListening(for: self)
             MHD_resume_connection(connection)
             self?.server?.streamWoke()
         }
         MHD_suspend_connection(connection)
+        server?.listenForGoodbye(self)
         return 0
     }
 }
@@ -497,6 +523,7 @@ private let streamFreed: MHD_ContentReaderFreeCallback = { context in
     guard let context else { return }
     let feed = Unmanaged<StreamFeed>.fromOpaque(context).takeRetainedValue()
     if let server = feed.server {
+        server.stopListening(for: feed)
         server.streamEnded(feed.stream)
     } else {
         feed.stream.finish()

@@ -1,12 +1,14 @@
 """The `callbox` command line as installers and operators use it."""
+import json
 import os
+import socket
 import ssl
 import subprocess
 import urllib.request
 
 import meta
 import slowloris
-from box import BINARY, REPO, Box, wait_for
+from box import AGENT_EMAIL, AGENT_PASSWORD, BINARY, REPO, Box, wait_for
 
 
 def callbox(*args, stdin=None, cwd=None):
@@ -186,3 +188,38 @@ def test_check_config_refuses_a_key_others_can_read_and_tokens_over_plain_http(t
     assert result.returncode == 1
     assert "is readable by others or writable by group or others (mode 0644); run chmod 600" in result.stdout + result.stderr
     assert (result.stdout + result.stderr).count("plain http:// would send the access token in clear") == 2
+
+
+def test_over_tls_a_closed_event_stream_gives_its_slot_back_at_once(tmp_path, graph):
+    box = start_tls_box(tmp_path, graph)
+    context = ssl.create_default_context(cafile=os.path.join(TLS_FIXTURES, "test-cert.pem"))
+    base = f"https://127.0.0.1:{box.port}"
+    try:
+        login = urllib.request.Request(base + "/api/login", method="POST", headers={"Content-Type": "application/json"},
+                                       data=json.dumps({"email": AGENT_EMAIL, "password": AGENT_PASSWORD}).encode())
+        with urllib.request.urlopen(login, context=context, timeout=10) as response:
+            cookie = response.headers["Set-Cookie"].split(";")[0]
+
+        def open_stream():
+            client = context.wrap_socket(socket.create_connection(("127.0.0.1", box.port), timeout=5), server_hostname="127.0.0.1")
+            client.sendall(f"GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n\r\n".encode())
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += client.recv(4096)
+            return client, head.split(b"\r\n", 1)[0]
+
+        def open_streams():
+            with urllib.request.urlopen(base + "/metrics", context=context, timeout=5) as response:
+                line = next(l for l in response.read().decode().splitlines() if l.startswith("callbox_event_streams "))
+            return float(line.split()[1])
+
+        streams = [open_stream() for _ in range(4)]
+        assert [status for _, status in streams] == [b"HTTP/1.1 200 OK"] * 4
+        streams[0][0].close()
+        wait_for(lambda: open_streams() == 3, timeout=2, what="the TLS stream's slot given back")
+        again, status = open_stream()
+        assert status == b"HTTP/1.1 200 OK"
+        for client in [again] + [client for client, _ in streams[1:]]:
+            client.close()
+    finally:
+        box.stop()

@@ -1,6 +1,7 @@
 """The widgets' live events, `GET /api/events` (issue 5 item 4), against the real binary:
 the stream's shape, routing of incoming calls (owner first), call states to everyone, one
 answer wins, replay on reconnect, reset, heartbeat, and the end of a stream with its session."""
+import socket
 import time
 
 import pytest
@@ -188,3 +189,34 @@ def test_sigterm_closes_open_streams_and_the_box_stops(box):
     assert box.process.wait(timeout=10) == 0
     assert events.ended.wait(5)
     assert time.monotonic() - started < 5
+
+
+def raw_stream(box, session):
+    """An event stream on a bare socket, so closing it really closes it (as a tab reload does);
+    answers the socket and the status line."""
+    client = socket.create_connection(("127.0.0.1", box.port), timeout=5)
+    client.sendall(f"GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {session.cookie}\r\n"
+                   "Accept: text/event-stream\r\n\r\n".encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += client.recv(4096)
+    return client, head.split(b"\r\n", 1)[0].decode()
+
+
+def test_a_reloaded_widget_gets_its_stream_slot_back_at_once(box):
+    session = box.login()
+    streams = [raw_stream(box, session) for _ in range(4)]
+    assert [status for _, status in streams] == ["HTTP/1.1 200 OK"] * 4
+    refused, status = raw_stream(box, session)
+    assert status == "HTTP/1.1 429 Too Many Requests", "four streams per agent"
+    refused.close()
+    # The reload: the old page's stream closes and the new page asks at once. The box hears the
+    # close although it has nothing to write (the next heartbeat is up to 15 s away).
+    streams[0][0].close()
+    closed = time.monotonic()
+    wait_for(lambda: box.metrics()["callbox_event_streams"] == 3, timeout=2, what="the slot given back")
+    print(f"\nslot given back {1000 * (time.monotonic() - closed):.0f} ms after the close")
+    again, status = raw_stream(box, session)
+    assert status == "HTTP/1.1 200 OK"
+    for client, _ in streams[1:] + [(again, status)]:
+        client.close()

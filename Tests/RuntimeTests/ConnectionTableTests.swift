@@ -35,6 +35,15 @@ import Testing
         #expect(table.refusal(for: meta) == .full)
     }
 
+    @Test func aTrustedProxySpeaksForManyAndHasOnlyTheTotal() {
+        var withProxy = policy
+        withProxy.isProxy = { $0 == [10, 0, 0, 1] }
+        var table = ConnectionTable<Int>(policy: withProxy)
+        for n in 0..<16 { table.opened(n, socket: 0, address: [10, 0, 0, 1], now: 0) }
+        #expect(table.refusal(for: [10, 0, 0, 1]) == .reserved, "past the share of any other address, up to the reserve")
+        #expect(table.refusal(for: meta) == nil)
+    }
+
     @Test func aRequestHeadOwesItsDeadlineAndARouteHasNone() {
         var table = ConnectionTable<Int>(policy: policy)
         table.opened(1, socket: 11, address: address(2), now: 0)

@@ -21,26 +21,36 @@ import Testing
         }
     }
 
-    @Test func sendsWhatIsQueuedWhenItIsQueuedAndEndsOnClose() throws {
+    /// The stream a server opened, and whether it has ended.
+    final class Opened {
         var stream: HTTPStream?
         var ended = false
-        let server = try streamingServer {
-            $0.onEnd = { ended = true }
+    }
+
+    /// A server whose stream sends "first\n" as soon as it opens.
+    func serverSayingFirst(_ opened: Opened) throws -> HTTPServer {
+        try streamingServer {
+            $0.onEnd = { opened.ended = true }
             $0.send(Array("first\n".utf8))
-            stream = $0
+            opened.stream = $0
         }
+    }
+
+    @Test func sendsWhatIsQueuedWhenItIsQueuedAndEndsOnClose() throws {
+        let opened = Opened()
+        let server = try serverSayingFirst(opened)
         let client = try #require(RawClient(port: server.port))
         client.send("GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         var text = ""
         #expect(read(client, into: &text) { $0.contains("first\n") })
         #expect(text.hasPrefix("HTTP/1.1 200"))
         #expect(text.lowercased().contains("transfer-encoding: chunked"))
-        loop.schedule(afterMilliseconds: 20) { stream?.send(Array("second\n".utf8)) }
+        loop.schedule(afterMilliseconds: 20) { opened.stream?.send(Array("second\n".utf8)) }
         #expect(read(client, into: &text) { $0.contains("second\n") })
-        #expect(!ended)
-        stream?.close()
+        #expect(!opened.ended)
+        opened.stream?.close()
         #expect(read(client, into: &text) { $0.hasSuffix("0\r\n\r\n") }, "the chunked body ends")
-        #expect(turn(loop) { ended })
+        #expect(turn(loop) { opened.ended })
     }
 
     @Test func aClientThatLeftEndsTheStreamAtTheNextWrite() throws {
@@ -59,6 +69,24 @@ import Testing
             return ended
         })
         #expect(stream?.isClosed == true)
+    }
+
+    @Test func aClientThatLeavesAWaitingStreamEndsItAtOnceWithoutAWrite() throws {
+        let opened = Opened()
+        let server = try serverSayingFirst(opened)
+        var client = RawClient(port: server.port)
+        client?.send("GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        var text = ""
+        if let client { #expect(read(client, into: &text) { $0.contains("first\n") }) }
+        // Everything queued is sent: the connection is suspended, waiting for the next event.
+        _ = turn(loop, within: 100) { false }
+        client = nil
+        // Nothing is written, yet the stream ends: a reloaded widget gets its slot back at once.
+        let started = MonotonicClock.milliseconds()
+        #expect(turn(loop, within: 1_000) { opened.ended })
+        #expect(MonotonicClock.milliseconds() - started < 500)
+        #expect(opened.stream?.isClosed == true)
+        #expect(turn(loop, within: 1_000) { server.openConnections == 0 })
     }
 
     @Test func aClientTooFarBehindIsDropped() {
