@@ -26,6 +26,8 @@ def test_an_unanswered_call_becomes_a_missed_call_with_one_reject(box, graph):
     assert record["outcome"] == "missed"
     assert record["direction"] == "inbound"
     assert record["remote_number"] == meta.CALLER
+    # The record is written when the ring times out; the reject goes to Graph just after it.
+    wait_for(lambda: graph.calls("reject"), what="the reject")
     rejects = graph.calls("reject")
     assert len(rejects) == 1
     assert rejects[0].json == {"messaging_product": "whatsapp", "call_id": call_id, "action": "reject"}
