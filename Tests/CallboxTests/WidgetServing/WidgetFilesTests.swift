@@ -9,7 +9,7 @@ import Testing
 @Suite struct WidgetFilesTests {
     static let folder: String = {
         var path = #filePath
-        for _ in 0..<3 { path = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) }
+        for _ in 0..<4 { path = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) }
         return path + "/Sources/Callbox/Widget"
     }()
 
