@@ -65,7 +65,7 @@ public final class Appliance {
 
         let secrets = config.secrets
         let number = BusinessNumber(graphVersion: config.whatsapp.graphVersion,
-                                    phoneNumberID: config.whatsapp.phoneNumberID ?? SandboxGraph.defaultPhoneNumberID)
+                                    phoneNumberID: config.whatsapp.phoneNumberID ?? SandboxIdentity.phoneNumberID)
         let usesMeta = if case .url = config.whatsapp.graph { true } else { false }
         httpClient = usesMeta || secrets.hubspotAccessToken != nil ? HTTPClient(loop: loop) : nil
         let transport: GraphTransport
@@ -74,7 +74,7 @@ public final class Appliance {
         case .sandbox:
             let box = SandboxGraph(loop: loop, webhookURL: Self.localURL(config) + "/webhook",
                                    appSecret: secrets.whatsappAppSecret.revealed, phoneNumberID: number.phoneNumberID,
-                                   businessNumber: config.whatsapp.businessNumber ?? SandboxGraph.defaultBusinessNumber)
+                                   businessNumber: config.whatsapp.businessNumber ?? SandboxIdentity.businessNumber)
             sandbox = box
             transport = box
             baseURL = SandboxGraph.baseURL
@@ -104,7 +104,7 @@ public final class Appliance {
         // Without a phone_number_id (a number not registered yet) nothing can be sent, and
         // deliveries are not filtered by a number the box does not know.
         let sendingNumber = config.whatsapp.phoneNumberID != nil || sandbox != nil ? number : nil
-        let business = PhoneNumber(config.whatsapp.businessNumber ?? SandboxGraph.defaultBusinessNumber)
+        let business = PhoneNumber(config.whatsapp.businessNumber ?? SandboxIdentity.businessNumber)
         inbox = InboxProcessor(journal: journal, calls: calls, phoneNumberID: sendingNumber?.phoneNumberID, businessNumber: business,
                                loop: loop, metrics: metrics)
         agents = AgentAuthentication(journal: journal, agents: config.agents, secureCookie: config.http.tls != nil, loop: loop,
@@ -373,7 +373,7 @@ public final class Appliance {
             return ErrorBody.response(403, "forbidden", "the sandbox answers loopback clients only")
         }
         let body = (try? JSONParser.parse(request.body)) ?? .object([])
-        guard let caller = PhoneNumber(body["from"]?.string ?? Simulate.defaultCaller) else {
+        guard let caller = PhoneNumber(body["from"]?.string ?? SandboxIdentity.caller) else {
             return ErrorBody.response(400, "bad_number", "'from' must be a phone number")
         }
         let id = sandbox.placeIncomingCall(from: caller.description, name: body["name"]?.string ?? "Sandbox User")
@@ -386,7 +386,7 @@ public final class Appliance {
             return ErrorBody.response(403, "forbidden", "the sandbox answers loopback clients only")
         }
         let body = (try? JSONParser.parse(request.body)) ?? .object([])
-        guard let user = PhoneNumber(body["from"]?.string ?? Simulate.defaultCaller) else {
+        guard let user = PhoneNumber(body["from"]?.string ?? SandboxIdentity.caller) else {
             return ErrorBody.response(400, "bad_number", "'from' must be a phone number")
         }
         guard let response = body["response"]?.string, response == "accept" || response == "reject" else {
@@ -479,7 +479,7 @@ public final class Appliance {
 
     /// How a process on this machine reaches the box (the sandbox's webhooks, `simulate`):
     /// the listen address, or loopback when it listens on every interface.
-    static func localURL(_ config: LoadedConfig) -> String {
+    public static func localURL(_ config: LoadedConfig) -> String {
         let listen = config.http.listen
         let host: String
         switch (listen.family, listen.host) {

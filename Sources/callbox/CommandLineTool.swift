@@ -1,3 +1,4 @@
+import Callbox
 import Config
 import Glibc
 import Runtime

@@ -1,3 +1,4 @@
+import Callbox
 import CallCore
 import Config
 import Journal

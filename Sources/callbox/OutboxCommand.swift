@@ -1,3 +1,4 @@
+import Callbox
 import CallCore
 import Journal
 import Runtime

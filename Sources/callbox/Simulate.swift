@@ -1,3 +1,4 @@
+import Callbox
 import CallCore
 import Config
 import Runtime
@@ -19,12 +20,10 @@ enum Simulate {
                                                     and the user's call permission: permission-reply accept)
     """
 
-    static let defaultCaller = "34600111222"
-
     static func main(_ arguments: [String]) -> Int32 {
         var options = Options(arguments)
         let path = options.value("--config")
-        let written = options.value("--from") ?? defaultCaller
+        let written = options.value("--from") ?? SandboxIdentity.caller
         // Meta sends numbers as bare digits, however the user typed them.
         guard let from = PhoneNumber(written)?.description else {
             CommandLineTool.printError("callbox simulate: '\(written)' is not a phone number")
@@ -88,8 +87,8 @@ struct FakeMeta {
     init(config: LoadedConfig) {
         baseURL = Appliance.localURL(config)
         appSecret = Array(config.secrets.whatsappAppSecret.revealed.utf8)
-        phoneNumberID = config.whatsapp.phoneNumberID ?? SandboxGraph.defaultPhoneNumberID
-        businessNumber = config.whatsapp.businessNumber ?? SandboxGraph.defaultBusinessNumber
+        phoneNumberID = config.whatsapp.phoneNumberID ?? SandboxIdentity.phoneNumberID
+        businessNumber = config.whatsapp.businessNumber ?? SandboxIdentity.businessNumber
     }
 
     private var now: JSONValue { .string(String(WallClock.milliseconds() / 1_000)) }
@@ -99,7 +98,7 @@ struct FakeMeta {
                        JSONMember("metadata", ["display_phone_number": .string(businessNumber),
                                                "phone_number_id": .string(phoneNumberID)])] + value
         return ["object": "whatsapp_business_account",
-                "entry": [["id": .string(SandboxGraph.wabaID), "changes": [["field": .string(field), "value": .object(members)]]]]]
+                "entry": [["id": .string(SandboxIdentity.wabaID), "changes": [["field": .string(field), "value": .object(members)]]]]]
     }
 
     func incomingCall(id: String, from: String, name: String) -> JSONValue {

@@ -7,7 +7,7 @@ import Runtime
 /// time, each attempt recorded before it is sent, a lookup by idempotency key before any
 /// create that might repeat an earlier one, backoff with jitter, and parking with a reason
 /// for what will not succeed.
-final class OutboxWorker {
+public final class OutboxWorker {
     /// Items in flight at once. HubSpot allows a private app 100 to 190 requests per 10 s
     /// and its search 4 to 5 a second (API usage guidelines); four in flight, each waiting for
     /// HubSpot's answer, stays near those on a box's link, and a 429 pauses every delivery.
@@ -23,7 +23,7 @@ final class OutboxWorker {
     static let prunePeriodMilliseconds: Int64 = 3_600_000
     /// Items requeued by `callbox journal outbox requeue` (another process, which cannot wake
     /// this one) are picked up within this.
-    static let rescanMilliseconds: Int64 = 5_000
+    public static let rescanMilliseconds: Int64 = 5_000
 
     /// Who the WhatsApp user is in HubSpot: the contact to associate with and its owner.
     /// Takes the number as digits without `+`. A failure (HubSpot could not say) fails the

@@ -11,10 +11,10 @@ import WhatsApp
         let loop = EventLoop()
         // Nothing listens there: the reply webhook fails, the grant stands.
         let sandbox = SandboxGraph(loop: loop, webhookURL: "http://127.0.0.1:9/webhook", appSecret: "secret",
-                                   phoneNumberID: SandboxGraph.defaultPhoneNumberID,
-                                   businessNumber: SandboxGraph.defaultBusinessNumber)
+                                   phoneNumberID: SandboxIdentity.phoneNumberID,
+                                   businessNumber: SandboxIdentity.businessNumber)
         let client = GraphClient(transport: sandbox, baseURL: SandboxGraph.baseURL, accessToken: "sandbox-access-token")
-        let number = BusinessNumber(graphVersion: "v24.0", phoneNumberID: SandboxGraph.defaultPhoneNumberID)
+        let number = BusinessNumber(graphVersion: "v24.0", phoneNumberID: SandboxIdentity.phoneNumberID)
 
         func permission() -> CallPermissionState? {
             var answer: CallPermissionState?
