@@ -31,7 +31,7 @@ final class AgentAuthentication {
     /// Told each sign-in's outcome (one of `signInOutcomes`), for `/metrics`.
     var onSignIn: ((String) -> Void)?
     /// A session ended by signing out (by its token hash): its event streams close.
-    var onSignOut: (([UInt8]) -> Void)?
+    let signedOut = Broadcast<[UInt8]>()
 
     static let signInOutcomes = ["ok", "bad_credentials", "bad_request", "throttled", "busy", "unavailable"]
 
@@ -193,7 +193,7 @@ final class AgentAuthentication {
             return
         }
         log.notice("agent signed out", ["agent": session.agent.name])
-        onSignOut?(session.tokenHash)
+        signedOut.publish(session.tokenHash)
         var response = ApiResponse.json(200, ["signed_out": true])
         response.headers.append(cookie.clearing(host: request.http.header("host")))
         responder.respond(response)

@@ -66,14 +66,6 @@ enum ApiEndpoint: CaseIterable {
     var changesState: Bool { method != "GET" }
 }
 
-/// What a handler of a signed-in route gets.
-struct ApiRequest {
-    var http: HTTPRequest
-    var session: AgentSessions.Session
-    /// `{name}` segments of the route's pattern, by name.
-    var parameters: [String: String]
-}
-
 enum ApiHandler {
     /// The route runs without a session (signing in).
     case open((HTTPRequest, HTTPResponder) -> Void)

@@ -19,10 +19,12 @@ final class CallsEndpoints {
     /// Initiates answered once Meta names the call.
     private var dialing: [CallHandle: HTTPResponder] = [:]
     /// Hears what the widget tells of HubSpot's engagement for a call (the logging hand-off).
-    var widgetLog: WidgetCallLog?
+    private let widgetLog: WidgetCallLog?
 
-    init(calls: CallController, commands: CallCommands, feed: CallEventFeed, journal: Journal, agentNames: [String]) {
+    init(calls: CallController, commands: CallCommands, feed: CallEventFeed, journal: Journal, agentNames: [String],
+         widgetLog: WidgetCallLog? = nil) {
         self.calls = calls
+        self.widgetLog = widgetLog
         self.commands = commands
         self.feed = feed
         self.journal = journal
@@ -31,6 +33,7 @@ final class CallsEndpoints {
             index[name] = UInt8(position)
         }
         agentIndex = index
+        calls.stateChanges.subscribe { [weak self] in self?.stateChanged($0) }
     }
 
     // MARK: routes

@@ -12,10 +12,11 @@ final class HubSpotLog {
     private let agentOwnerIDs: [String?]
     private let logMessages: Bool
     /// The widget's side of the hand-off for browser calls.
-    var widget: WidgetCallLog?
+    private let widget: WidgetCallLog?
 
-    init(journal: Journal, agentOwnerIDs: [String?], logMessages: Bool) {
+    init(journal: Journal, agentOwnerIDs: [String?], logMessages: Bool, widget: WidgetCallLog? = nil) {
         self.journal = journal
+        self.widget = widget
         self.agentOwnerIDs = agentOwnerIDs
         self.logMessages = logMessages
     }

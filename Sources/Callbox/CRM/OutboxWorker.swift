@@ -52,8 +52,8 @@ public final class OutboxWorker {
     private let journal: Journal
     private let writer: CRMWriter
     private let loop: EventLoop
-    /// Unset, every engagement is created without a contact.
-    var resolveContact: ContactResolver = { _, completion in completion(.success(ResolvedContact(contactID: nil, ownerID: nil))) }
+    /// Without one, every engagement is created without a contact.
+    private let resolveContact: ContactResolver
     private let log = Logger("outbox")
     private var inFlight: Set<Int64> = []
     private var pumpScheduled = false
@@ -63,8 +63,10 @@ public final class OutboxWorker {
     private var pausedUntil: Instant?
     let deliveries: Metrics.Family
 
-    init(journal: Journal, writer: CRMWriter, loop: EventLoop, metrics: Metrics) {
+    init(journal: Journal, writer: CRMWriter, loop: EventLoop, metrics: Metrics,
+         resolveContact: @escaping ContactResolver = { _, completion in completion(.success(ResolvedContact(contactID: nil, ownerID: nil))) }) {
         self.journal = journal
+        self.resolveContact = resolveContact
         self.writer = writer
         self.loop = loop
         deliveries = metrics.counter("callbox_outbox_attempts_total", "Outbox delivery attempts by result.", labels: ["result"])

@@ -44,15 +44,15 @@ final class CallController {
     /// The desk handset and the box's own media; nil on a box without a handset.
     weak var handset: CallMediaHandler?
     /// Queues each call record's HubSpot engagement; nil when HubSpot is not configured.
-    var hubSpotLog: HubSpotLog?
+    private let hubSpotLog: HubSpotLog?
     /// Decides who a ringing call rings, and rings the handset when its plan says.
     weak var router: IncomingCallRouter?
     /// Checks business-initiated calls before Meta is asked; learns from call records.
-    var permissions: CallPermissions?
-    /// Each committed state change, for the widgets' `call.state` events.
-    var onStateChange: ((CallStateChange) -> Void)?
+    let permissions: CallPermissions?
+    /// Each committed state change: the widgets' `call.state` events, the call routes' waits.
+    let stateChanges = Broadcast<CallStateChange>()
     /// Meta's answer to an outbound call, once committed (`call.answer_sdp`).
-    var onRemoteAnswer: ((CallHandle, String) -> Void)?
+    let remoteAnswers = Broadcast<(call: CallHandle, sdp: String)>()
     /// State changes of the open transaction, with the effect count when each was made
     /// so a partial rollback drops exactly its own.
     private var pendingStateChanges: [(effectIndex: Int, change: CallStateChange)] = []
@@ -65,8 +65,11 @@ final class CallController {
         var kind: TimerKind
     }
 
-    init(policy: CallPolicy, journal: Journal, graph: GraphClient, number: BusinessNumber, loop: EventLoop) {
+    init(policy: CallPolicy, journal: Journal, graph: GraphClient, number: BusinessNumber, loop: EventLoop,
+         permissions: CallPermissions? = nil, hubSpotLog: HubSpotLog? = nil) {
         table = CallTable(policy: policy)
+        self.permissions = permissions
+        self.hubSpotLog = hubSpotLog
         actions = ActionBuffer()
         self.journal = journal
         self.graph = graph
@@ -280,11 +283,11 @@ final class CallController {
         pendingRemoteAnswers.removeAll()
         for (handle, sdp) in answers {
             handset?.remoteAnswer(handle, sdp: sdp)
-            onRemoteAnswer?(handle, sdp)
+            remoteAnswers.publish((call: handle, sdp: sdp))
         }
         let changes = pendingStateChanges
         pendingStateChanges.removeAll()
-        for (_, change) in changes { onStateChange?(change) }
+        for (_, change) in changes { stateChanges.publish(change) }
         let effects = pendingEffects
         pendingEffects.removeAll()
         for effect in effects { perform(effect) }

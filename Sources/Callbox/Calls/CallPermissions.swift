@@ -60,12 +60,14 @@ final class CallPermissions {
     private let log = Logger("permissions")
     /// Each saved change, for the widgets' `permission.changed`. Announced as it is saved,
     /// inside the transaction: a widget treats it as a hint and reads the status route.
-    var onChange: ((_ contactKey: String, _ phone: PhoneNumber?, PermissionRecord, PermissionChange) -> Void)?
+    private let onChange: ((_ contactKey: String, _ phone: PhoneNumber?, PermissionRecord, PermissionChange) -> Void)?
 
     /// `graph` is nil when WhatsApp is not configured: requests are then refused as such and
     /// Meta is never asked.
     init(settings: PermissionSettings, journal: Journal, graph: GraphClient?, number: BusinessNumber,
-         clock: @escaping () -> Instant = { Instant(unixMilliseconds: WallClock.milliseconds()) }) {
+         clock: @escaping () -> Instant = { Instant(unixMilliseconds: WallClock.milliseconds()) },
+         onChange: ((_ contactKey: String, _ phone: PhoneNumber?, PermissionRecord, PermissionChange) -> Void)? = nil) {
+        self.onChange = onChange
         policy = PermissionPolicy(rules: PermissionRules(
             requestCooldown: settings.requestCooldown, maxRequestsPerWeek: settings.maxRequestsPerWeek,
             temporaryValidity: settings.temporaryValidity, revokeAfterMissed: settings.revokeAfterMissed))

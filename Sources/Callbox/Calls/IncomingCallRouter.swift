@@ -25,9 +25,9 @@ final class IncomingCallRouter {
     /// The desk handset; nil on a box without one.
     weak var handset: CallMediaHandler?
     /// The agents (by `[agent NAME]`) whose widget is listening now (an open event stream).
-    var signedInAgents: () -> Set<String> = { [] }
+    private let signedInAgents: () -> Set<String>
     /// The plan is decided and journaled: the widgets' `call.incoming` follows it.
-    var onRouted: ((CallHandle, RingSchedule, ContactMatch?) -> Void)?
+    let routed = Broadcast<(call: CallHandle, schedule: RingSchedule, contact: ContactMatch?)>()
     /// Calls whose contact lookup is outstanding, with the timer that stops the wait.
     private var waiting: [CallHandle: EventLoop.TimerID?] = [:]
     private var handsetTimers: [CallHandle: EventLoop.TimerID] = [:]
@@ -38,8 +38,9 @@ final class IncomingCallRouter {
     /// - Parameters:
     ///   - ownerFirst: `[routing] owner_first`; `handset`: `[routing] handset`.
     init(directory: ContactDirectory, agentsByOwner: [String: String], ownerFirst: TimeSpan, handset: HandsetRouting,
-         journal: Journal, calls: CallController, loop: EventLoop) {
+         journal: Journal, calls: CallController, loop: EventLoop, signedInAgents: @escaping () -> Set<String> = { [] }) {
         self.directory = directory
+        self.signedInAgents = signedInAgents
         self.agentsByOwner = agentsByOwner
         self.ownerFirst = ownerFirst
         handsetRouting = handset
@@ -115,7 +116,7 @@ final class IncomingCallRouter {
             log.error("cannot journal the routing decision; ringing anyway", ["call": key, "error": "\(error)"])
         }
         log.info("call routed", ["call": key, "reason": plan.reason.description, "plan": plan.description])
-        onRouted?(call, schedule, contact)
+        routed.publish((call: call, schedule: schedule, contact: contact))
         guard let after = plan.handsetAfter else { return }
         if after == .zero {
             handset?.ring(call)

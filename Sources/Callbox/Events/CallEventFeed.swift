@@ -27,6 +27,8 @@ final class CallEventFeed {
         self.loop = loop
         self.agentNames = agentNames
         self.ringTimeout = ringTimeout
+        calls.stateChanges.subscribe { [weak self] in self?.stateChanged($0) }
+        calls.remoteAnswers.subscribe { [weak self] in self?.remoteAnswer($0.call, sdp: $0.sdp) }
     }
 
     func agentName(of answerer: Answerer?) -> String? {

@@ -31,11 +31,13 @@ final class EventHub {
     private let log = Logger("events")
     /// Whether a session (by token hash) is still live; streams of ended sessions close at
     /// the next heartbeat.
-    var sessionIsLive: ([UInt8]) -> Bool = { _ in true }
+    private let sessionIsLive: ([UInt8]) -> Bool
     private var heartbeat: EventLoop.TimerID?
 
-    init(loop: EventLoop, capacity: Int = EventRing.defaultCapacity, now: @escaping () -> Int64 = { WallClock.milliseconds() }) {
+    init(loop: EventLoop, capacity: Int = EventRing.defaultCapacity, now: @escaping () -> Int64 = { WallClock.milliseconds() },
+         sessionIsLive: @escaping ([UInt8]) -> Bool = { _ in true }) {
         self.loop = loop
+        self.sessionIsLive = sessionIsLive
         self.now = now
         ring = EventRing(capacity: capacity)
     }

@@ -15,7 +15,7 @@ final class InboxProcessor {
     private let journal: Journal
     private let calls: CallController
     /// Applies `call_permission_reply` messages to the ledger.
-    var permissions: CallPermissions?
+    private let permissions: CallPermissions?
     private let phoneNumberID: String?
     /// `[whatsapp] business_number`: the callee of a connect that names none.
     private let businessNumber: PhoneNumber?
@@ -25,10 +25,13 @@ final class InboxProcessor {
     let events: Metrics.Family
     let undecodable: Metrics.Family
     /// Queues stored messages for HubSpot; nil when HubSpot is not configured.
-    var hubSpotLog: HubSpotLog?
+    private let hubSpotLog: HubSpotLog?
 
-    init(journal: Journal, calls: CallController, phoneNumberID: String?, businessNumber: PhoneNumber?, loop: EventLoop, metrics: Metrics) {
+    init(journal: Journal, calls: CallController, phoneNumberID: String?, businessNumber: PhoneNumber?, loop: EventLoop, metrics: Metrics,
+         permissions: CallPermissions? = nil, hubSpotLog: HubSpotLog? = nil) {
         self.journal = journal
+        self.permissions = permissions
+        self.hubSpotLog = hubSpotLog
         self.calls = calls
         self.phoneNumberID = phoneNumberID
         self.businessNumber = businessNumber
@@ -41,14 +44,15 @@ final class InboxProcessor {
         undecodable.increment(by: 0)
     }
 
-    /// Inbound messages the open batch stored, handed to `onMessageStored` once it commits.
+    /// Inbound messages the open batch stored, announced as `messageStored` once it commits.
     private var storedMessages: [(wamid: String, phone: PhoneNumber)] = []
-    /// Called for each inbound message after the batch that stored it commits: the HubSpot
-    /// contact is looked up then, off the intake's path.
-    var onMessageStored: ((_ wamid: String, _ phone: PhoneNumber) -> Void)?
-    /// Statuses the open batch applied to sent messages, handed to `onStatusApplied` once it commits.
+    /// Each inbound message after the batch that stored it commits: the HubSpot contact is
+    /// looked up then, off the intake's path, and the widgets hear of it.
+    let messageStored = Broadcast<(wamid: String, phone: PhoneNumber)>()
+    /// Statuses the open batch applied to sent messages, announced as `statusApplied` once it commits.
     private var appliedStatuses: [(wamid: String, status: String)] = []
-    var onStatusApplied: ((_ wamid: String, _ status: String) -> Void)?
+    /// Each status applied to a sent message, once committed, for the widgets.
+    let statusApplied = Broadcast<(wamid: String, status: String)>()
 
     /// Deliveries just committed by the intake, processed next from memory.
     private var queued: [(id: Int64, body: [UInt8])] = []
@@ -107,10 +111,10 @@ final class InboxProcessor {
             calls.runPendingEffects()
             let stored = storedMessages
             storedMessages.removeAll()
-            for message in stored { onMessageStored?(message.wamid, message.phone) }
+            for message in stored { messageStored.publish((wamid: message.wamid, phone: message.phone)) }
             let statuses = appliedStatuses
             appliedStatuses.removeAll()
-            for applied in statuses { onStatusApplied?(applied.wamid, applied.status) }
+            for applied in statuses { statusApplied.publish((wamid: applied.wamid, status: applied.status)) }
         } catch {
             calls.discardPendingEffects()
             storedMessages.removeAll()

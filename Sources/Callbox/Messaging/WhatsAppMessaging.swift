@@ -27,13 +27,14 @@ final class WhatsAppMessaging {
     private let log = Logger("messages")
     /// A text was sent and its row committed: the widgets' `message.new`, and matching the
     /// recipient to a HubSpot contact when the widget named none (`contactID` nil).
-    var onSent: ((_ wamid: String, _ phone: PhoneNumber?, _ contactID: String?) -> Void)?
+    let sent = Broadcast<(wamid: String, phone: PhoneNumber?, contactID: String?)>()
     /// Queues a sent text for HubSpot with its row; nil when HubSpot is not configured.
-    var hubSpotLog: HubSpotLog?
+    private let hubSpotLog: HubSpotLog?
 
-    init(journal: Journal, graph: GraphClient, number: BusinessNumber?,
+    init(journal: Journal, graph: GraphClient, number: BusinessNumber?, hubSpotLog: HubSpotLog? = nil,
          now: @escaping () -> Instant = { Instant(unixMilliseconds: WallClock.milliseconds()) }) {
         self.journal = journal
+        self.hubSpotLog = hubSpotLog
         self.graph = graph
         self.number = number
         self.now = now
@@ -104,7 +105,7 @@ final class WhatsAppMessaging {
             return ApiResponse.error(500, "not_logged", "WhatsApp accepted the message (\(wamid)) but the box could not log it: \(error)")
         }
         log.info("text sent", ["wamid": wamid, "agent": agent])
-        onSent?(wamid, user.phone, contactID)
+        sent.publish((wamid: wamid, phone: user.phone, contactID: contactID))
         return ApiResponse.json(200, ["wamid": .string(wamid)])
     }
 

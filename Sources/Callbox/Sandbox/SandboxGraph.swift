@@ -29,7 +29,7 @@ final class SandboxGraph: GraphTransport {
     private var preAccepted: [String: String] = [:]
     private(set) var recent: [JSONValue] = []
     /// The user's phone, when the box has media (issue 3): real SDP and real audio.
-    var phone: SandboxPhone?
+    let phone: SandboxPhone?
     /// SDP offers of the box's outbound calls, for the phone to answer.
     private var offers: [String: String] = [:]
     /// Permissions the sandbox users granted, by user.
@@ -44,7 +44,9 @@ final class SandboxGraph: GraphTransport {
     /// The sandbox user reads the request and taps "allow" after this long.
     static let replyDelayMilliseconds: Int64 = 1_000
 
-    init(loop: EventLoop, webhookURL: String, appSecret: String, phoneNumberID: String, businessNumber: String) {
+    init(loop: EventLoop, webhookURL: String, appSecret: String, phoneNumberID: String, businessNumber: String,
+         phone: SandboxPhone? = nil) {
+        self.phone = phone
         self.loop = loop
         self.webhookURL = webhookURL
         self.appSecret = Array(appSecret.utf8)

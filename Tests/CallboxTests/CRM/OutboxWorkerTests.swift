@@ -35,11 +35,18 @@ private final class Harness {
     let hubspot: ScriptedHubSpot
     let worker: OutboxWorker
 
-    init(_ answer: @escaping (HTTPClientRequest) -> Result<HTTPClientResponse, HTTPClientError>) throws {
+    /// `resolveContact` stands in for the contact directory; without one, no engagement has a contact.
+    init(resolveContact: OutboxWorker.ContactResolver? = nil,
+         _ answer: @escaping (HTTPClientRequest) -> Result<HTTPClientResponse, HTTPClientError>) throws {
         temporary = try TemporaryJournal()
         hubspot = ScriptedHubSpot(answer)
         let api = HubSpotAPI(transport: hubspot, baseURL: "https://api.example", accessToken: "pat-1")
-        worker = OutboxWorker(journal: temporary.journal, writer: CRMWriter(api: api), loop: loop, metrics: Metrics())
+        if let resolveContact {
+            worker = OutboxWorker(journal: temporary.journal, writer: CRMWriter(api: api), loop: loop, metrics: Metrics(),
+                                  resolveContact: resolveContact)
+        } else {
+            worker = OutboxWorker(journal: temporary.journal, writer: CRMWriter(api: api), loop: loop, metrics: Metrics())
+        }
     }
 
     func enqueue(_ write: CRMWrite) throws {
@@ -63,12 +70,11 @@ private final class Harness {
 
 @Suite struct OutboxWorkerTests {
     @Test func anEnqueuedCallIsCreatedWithTheResolvedContactAndOwner() throws {
-        let harness = try Harness { _ in created("9001") }
         var asked: [String] = []
-        harness.worker.resolveContact = { phone, done in
+        let harness = try Harness(resolveContact: { phone, done in
             asked.append(phone)
             done(.success(OutboxWorker.ResolvedContact(contactID: "501", ownerID: "77")))
-        }
+        }) { _ in created("9001") }
         harness.worker.start()
         try harness.enqueue(call)
         #expect(try harness.spin { try harness.item()?.state == .delivered })
@@ -145,8 +151,9 @@ private final class Harness {
     }
 
     @Test func aContactLookupHubSpotCannotAnswerPostponesTheEngagementRatherThanDropTheContact() throws {
-        let harness = try Harness { _ in created("9004") }
-        harness.worker.resolveContact = { _, done in done(OutboxWorker.ResolvedContact.from(.unavailable("HubSpot HTTP 502"))) }
+        let harness = try Harness(resolveContact: { _, done in done(OutboxWorker.ResolvedContact.from(.unavailable("HubSpot HTTP 502"))) }) {
+            _ in created("9004")
+        }
         harness.worker.start()
         try harness.enqueue(call)
         #expect(try harness.spin { try harness.item()?.lastError != nil })

@@ -19,9 +19,8 @@ private func record(_ id: String, answeredBy: String?) -> CallDetailRecord {
 
     init() throws {
         temporary = try TemporaryJournal()
-        log = HubSpotLog(journal: temporary.journal, agentOwnerIDs: [nil], logMessages: false)
         widget = WidgetCallLog(journal: temporary.journal) { t0 + .seconds(70) }
-        log.widget = widget
+        log = HubSpotLog(journal: temporary.journal, agentOwnerIDs: [nil], logMessages: false, widget: widget)
     }
 
     func row(_ id: String) throws -> OutboxItem? {

@@ -57,8 +57,8 @@ private final class RouterFixture {
                                number: BusinessNumber(graphVersion: "v24.0", phoneNumberID: "1"), loop: loop)
         let contacts = hubspot.map { HubSpotContacts(api: HubSpotAPI(transport: $0, baseURL: "https://api.invalid", accessToken: "pat")) }
         router = IncomingCallRouter(directory: ContactDirectory(contacts: contacts), agentsByOwner: ["77": "ana"],
-                                    ownerFirst: headStart, handset: routing, journal: journal, calls: calls, loop: loop)
-        router.signedInAgents = { signedIn }
+                                    ownerFirst: headStart, handset: routing, journal: journal, calls: calls, loop: loop,
+                                    signedInAgents: { signedIn })
         router.handset = handset
         calls.router = router
     }

@@ -18,8 +18,7 @@ private let business = CallCore.PhoneNumber("442071838750")!
     init() throws {
         box = try PermissionFixture()
         calls = CallController(policy: CallPolicy(maxCalls: 2, ringTimeout: .seconds(45)), journal: box.journal,
-                               graph: box.client, number: PermissionFixture.number, loop: loop)
-        calls.permissions = box.permissions
+                               graph: box.client, number: PermissionFixture.number, loop: loop, permissions: box.permissions)
         box.graph.standing[PermissionFixture.callsPath] = .success(HTTPClientResponse(
             status: 200, body: JSONWriter.encode(["messaging_product": "whatsapp", "success": true]), headers: []))
     }

@@ -49,7 +49,9 @@ extension EventRing.Replay {
 @Suite struct EventHubTests {
     let loop = EventLoop()
 
-    func hub() -> EventHub { EventHub(loop: loop, capacity: 4, now: { 1_000 }) }
+    func hub(sessionIsLive: @escaping ([UInt8]) -> Bool = { _ in true }) -> EventHub {
+        EventHub(loop: loop, capacity: 4, now: { 1_000 }, sessionIsLive: sessionIsLive)
+    }
 
     func stream(_ attachment: EventHub.Attachment) -> HTTPStream? {
         guard case let .opened(stream) = attachment else { return nil }
@@ -117,11 +119,10 @@ extension EventRing.Replay {
     }
 
     @Test func theHeartbeatPingsLiveSessionsAndClosesExpiredOnes() throws {
-        let events = hub()
+        let events = hub(sessionIsLive: { $0 == [1] })
         let ana = try #require(stream(events.attach(agent: "ana", tokenHash: [1], lastEventID: nil)))
         let ben = try #require(stream(events.attach(agent: "ben", tokenHash: [2], lastEventID: nil)))
         _ = drain(ana)
-        events.sessionIsLive = { $0 == [1] }
         events.beat()
         #expect(drain(ana) == ": ping\n\n")
         #expect(ben.isClosed)

@@ -7,21 +7,10 @@ import Testing
 /// The embedded widget: every file in `Sources/Callbox/Widget` is served, byte for byte,
 /// and SwiftPM's flattened names do not collide.
 @Suite struct WidgetFilesTests {
-    static let folder: String = {
-        var path = #filePath
-        for _ in 0..<4 { path = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) }
-        return path + "/Sources/Callbox/Widget"
-    }()
+    static let folder = SourceTree.daemon + "/Widget"
 
     static func names(in folder: String) -> [String] {
-        guard let directory = opendir(folder) else { return [] }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." && name != "dev" { names.append(name) }
-        }
-        return names.sorted()
+        SourceTree.entries(folder).filter { $0 != "dev" }
     }
 
     @Test func everyFileInTheFolderIsServedWithItsBytes() {
