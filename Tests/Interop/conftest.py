@@ -3,11 +3,20 @@ import pytest
 import widget_browser
 from box import Box
 from fake_graph import FakeGraph
+from fake_hubspot import TOKEN, FakeHubSpot
 
 
 @pytest.fixture
 def graph():
     fake = FakeGraph().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def hubspot():
+    """HubSpot's CRM API, faked; it accepts the box's `TOKEN` only."""
+    fake = FakeHubSpot(token=TOKEN).start()
     yield fake
     fake.stop()
 

@@ -16,6 +16,11 @@ from http.server import BaseHTTPRequestHandler
 
 from loopback_server import LoopbackServer
 
+# The private-app token the interop boxes are given, and the HubSpot owner id of the agent
+# `ana` in the tests that route by contact owner.
+TOKEN = "test-hubspot-token"
+ANA_OWNER = "77"
+
 CALL_STATUSES = {"BUSY", "CALLING_CRM_USER", "CANCELED", "COMPLETED", "CONNECTING", "FAILED",
                  "IN_PROGRESS", "NO_ANSWER", "QUEUED", "RINGING"}
 CALL_TO_CONTACT = 194

@@ -6,32 +6,17 @@ data_dir/hook. aiortc plays a 440 Hz tone and records what it hears; mic.raw hol
 """
 import json
 import os
-import threading
 import time
 
-import numpy
 import pytest
 
 import meta
 from box import wait_for
 from grants import grant_permission
 from phone import LossyRelay, Phone, analyse, rewrite_candidates, tone_ratio
+from simulated_board import MIC_HZ, speaker, write_tone
 
-MIC_HZ = 1_000
 PHONE_HZ = 440
-
-
-def write_tone(path, frequency, seconds=60, amplitude=0.3):
-    t = numpy.arange(int(48_000 * seconds)) / 48_000
-    samples = (numpy.sin(2 * numpy.pi * frequency * t) * amplitude * 32767).astype("<i2")
-    with open(path, "wb") as f:
-        f.write(samples.tobytes())
-
-
-def speaker(box, skip_seconds=0.0):
-    path = os.path.join(box.data_dir, "speaker.raw")
-    data = numpy.fromfile(path, dtype="<i2") if os.path.exists(path) else numpy.zeros(0, dtype="<i2")
-    return data[int(skip_seconds * 48_000):]
 
 
 def hook(box, state):

@@ -13,20 +13,11 @@ import pytest
 
 import meta
 from box import AGENT_NAME, BINARY, wait_for
-from fake_hubspot import FakeHubSpot
+from fake_hubspot import ANA_OWNER, TOKEN
 from sse import EventStream
 
-TOKEN = "test-hubspot-token"
-ANA_OWNER = "77"
 # Only the shape is checked at start; nobody signs in with it here.
 PASSWORD_HASH = "scrypt$16384$8$1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo"
-
-
-@pytest.fixture
-def hubspot():
-    fake = FakeHubSpot(token=TOKEN).start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

@@ -7,16 +7,14 @@ for these tests."""
 import os
 import subprocess
 
-import pytest
 
 import meta
 from box import BINARY, wait_for
-from fake_hubspot import FakeHubSpot
+from fake_hubspot import TOKEN
 from sse import EventStream
 
 BSUID = "US.13491208655302741918"
 USERNAME = "ana.ruiz_42"
-TOKEN = "test-hubspot-token"
 
 
 def username_connect(call_id):
@@ -36,13 +34,6 @@ def username_message(wamid, text, user_id=BSUID):
 def hook(box, state):
     with open(os.path.join(box.data_dir, "hook"), "w") as f:
         f.write(state + "\n")
-
-
-@pytest.fixture
-def hubspot():
-    fake = FakeHubSpot(token=TOKEN).start()
-    yield fake
-    fake.stop()
 
 
 def test_a_username_users_call_rings_is_answered_on_the_handset_recorded_and_logged(make_box, graph, hubspot):

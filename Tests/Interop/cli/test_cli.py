@@ -6,7 +6,6 @@ import ssl
 import subprocess
 import urllib.request
 
-import meta
 import slowloris
 from box import AGENT_EMAIL, AGENT_PASSWORD, BINARY, REPO, Box, wait_for
 

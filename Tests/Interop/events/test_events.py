@@ -9,7 +9,7 @@ import pytest
 import meta
 from box import AGENT_NAME, password_hash, wait_for
 from sse import EventStream
-from test_routing import ANA_OWNER, TOKEN, hubspot  # noqa: F401 (hubspot is a fixture)
+from fake_hubspot import ANA_OWNER, TOKEN
 
 PASSWORD = "agent-password"
 

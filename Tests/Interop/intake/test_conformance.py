@@ -3,9 +3,7 @@ and of the real captures (Tests/Fixtures/conformance/) is signed and POSTed to /
 through the inbox, and is processed as its kind; every real Meta offer rings, the handset is
 lifted, and the box answers it. Nothing is skipped as malformed, counted invalid, or crashes."""
 import collections
-import json
 import os
-import time
 
 import pytest
 

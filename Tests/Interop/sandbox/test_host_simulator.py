@@ -96,7 +96,7 @@ def test_reload_iframe_runs_a_new_handshake(sim_box):
     assert not errors, errors
 
 
-TEST_FILES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "widget_js")
+TEST_FILES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "widget_js")
 
 
 def open_with_test_widget(browser, box, query="", synced=True):

@@ -9,7 +9,7 @@ import numpy
 
 from box import BINARY, Box, wait_for
 from phone import analyse
-from test_handset_media import MIC_HZ, speaker, write_tone
+from simulated_board import MIC_HZ, speaker, write_tone
 
 SANDBOX_TONE_HZ = 440
 

@@ -11,7 +11,7 @@ from browser import chromium
 from fake_graph import meta_error
 from grants import grant_permission
 from phone import Phone, analyse
-from test_routing import ANA_OWNER as OWNER_ID, TOKEN as HUBSPOT_TOKEN, hubspot  # noqa: F401 (hubspot is a fixture)
+from fake_hubspot import ANA_OWNER as OWNER_ID, TOKEN as HUBSPOT_TOKEN
 from widget_browser import BROWSER_TONE_HZ, HostedWidget, audio_args, screen_path, write_tone_wav
 
 OWNER_EMAIL = "ana@example.com"

@@ -4,12 +4,11 @@ import json
 import os
 import re
 
-import pytest
 
 from browser import chromium
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TEST_FILES = os.path.join(HERE, "widget_js")
+TEST_FILES = os.path.join(os.path.dirname(HERE), "widget_js")
 # HubSpot's production UI origins, one per data centre, as hubspot-recordings-and-inbound §4 lists
 # them from HubSpot's CLI (na1, eu1, na2, na3, ap1): always allowed, whatever the config adds.
 HUBSPOT_ORIGINS = ["https://app.hubspot.com", "https://app-eu1.hubspot.com", "https://app-na2.hubspot.com",
