@@ -1,8 +1,13 @@
+// API/ owns what agents' browsers reach under /api: sign-in, sessions and the throttle, the
+// router and its session gate, the call and permission routes, and CallCommands (what agents
+// and /dev/calls ask of calls, answered in HTTP). It may use Calls/, Messaging/, Events/ and
+// CRM/; only Wiring/ and Sandbox/ use it.
+
 import Journal
 import Runtime
 
 /// Every `/api` route the box serves (DESIGN §5). Adding one is adding a case here and its
-/// handler where `Appliance` builds the router; the switch there is exhaustive, so no
+/// handler where `APIAssembly` builds the router; the switch there is exhaustive, so no
 /// endpoint can be declared without a handler.
 enum ApiEndpoint: CaseIterable {
     case login

@@ -1,3 +1,7 @@
+// CRM/ owns HubSpot as the box uses it: this directory of contacts, the call and message log
+// queued in the outbox, the widget's side of that log, and the worker that delivers the outbox.
+// It uses no other folder; every other concern may use it.
+
 import CallCore
 import HubSpot
 import Runtime

@@ -1,3 +1,8 @@
+// Calls/ owns calls: the controller over CallCore's table and the journal, the router that
+// decides who a ringing call rings, the desk handset, and call permissions as calls see them.
+// It may use CRM/ (the HubSpot log, contact lookups); API/, Intake/, Events/ and Sandbox/ use it.
+// It knows no widget: what happens goes out through its publishers (`stateChanges`, …).
+
 import CallCore
 import Journal
 import Runtime

@@ -1,3 +1,6 @@
+// Events/ owns the widgets' live event streams and the feeds that fill them from calls and
+// messages. It may use Calls/ (the call table, for what a ringing call shows); API/ uses it.
+
 import Runtime
 
 /// `GET /api/events`: one Server-Sent Events stream per widget (issue 5 item 4). Every

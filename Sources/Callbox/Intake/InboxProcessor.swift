@@ -1,3 +1,7 @@
+// Intake/ owns what Meta sends: the webhook intake (signature, group commit, the disk budget)
+// and this processor, which turns each committed delivery into calls, messages, statuses and
+// permission replies. It may use Calls/, Messaging/ and CRM/; only Wiring/ uses it.
+
 import CallCore
 import Journal
 import Runtime

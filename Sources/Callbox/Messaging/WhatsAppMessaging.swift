@@ -1,3 +1,6 @@
+// Messaging/ owns WhatsApp text: sending it, the conversation route, and matching each message
+// to its HubSpot contact. It may use CRM/; API/ and Intake/ use it.
+
 import CallCore
 import Journal
 import Runtime

@@ -1,3 +1,7 @@
+// Sandbox/ owns the box without Meta: this fake Graph API, its WhatsApp user's phone with real
+// media, and the /dev/… routes (the sandbox's, and call control). It may use API/ and Calls/;
+// only Wiring/ uses it.
+
 import CallCore
 import Runtime
 import WhatsApp

@@ -1,3 +1,6 @@
+// WidgetServing/ owns serving the widget (the files in ../Widget, embedded) with its security
+// headers, its config.json and the HubSpot host simulator. It uses no other folder.
+
 import COpenSSL
 import Config
 import Runtime
