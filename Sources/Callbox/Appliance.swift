@@ -1,11 +1,8 @@
 import CallCore
 import Config
 import Glibc
-import HubSpot
 import Journal
-import Media
 import Runtime
-import WhatsApp
 
 /// The running box: everything wired onto one event loop (DESIGN §3, principle 4).
 public final class Appliance {
